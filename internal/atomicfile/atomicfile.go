@@ -1,0 +1,160 @@
+// Package atomicfile writes output files so that nobody ever sees half of
+// one and an existing file is never replaced by accident: data goes to a
+// temporary file in the destination's directory, is synced, and is then
+// linked (no overwrite) or renamed (overwrite allowed) into place.
+//
+// It also resolves paths taken from inputs against an output directory so
+// that they can never escape it (SafeJoin).
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Errors returned by this package, wrapped with the path concerned.
+var (
+	// ErrExists: the destination exists and overwriting was not allowed.
+	ErrExists = errors.New("already exists (use --force to overwrite)")
+	// ErrUnsafePath: a path from an input would leave the output directory.
+	ErrUnsafePath = errors.New("path escapes the output directory")
+)
+
+// Options control how a file is written.
+type Options struct {
+	// Force allows replacing an existing destination.
+	Force bool
+	// Perm is the mode of the new file; 0 means 0644.
+	Perm fs.FileMode
+}
+
+func (o Options) perm() fs.FileMode {
+	if o.Perm == 0 {
+		return 0o644
+	}
+	return o.Perm
+}
+
+// File is an output file being written. Write to it, then call Commit to put
+// it in place, or Abort to discard it. Abort after Commit is a no-op, so
+// `defer f.Abort()` is always safe.
+type File struct {
+	*os.File
+	path string
+	opts Options
+	done bool
+}
+
+// Create starts writing path. It fails early with ErrExists when path exists
+// and opts.Force is false (Commit checks again, atomically).
+func Create(path string, opts Options) (*File, error) {
+	if !opts.Force {
+		if _, err := os.Lstat(path); err == nil {
+			return nil, fmt.Errorf("%s: %w", path, ErrExists)
+		}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := tmp.Chmod(opts.perm()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &File{File: tmp, path: path, opts: opts}, nil
+}
+
+// Commit syncs and closes the temporary file and moves it to the
+// destination. Without Force it fails with ErrExists if the destination
+// appeared in the meantime, leaving it untouched.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("%s: already committed or aborted", f.path)
+	}
+	f.done = true
+	tmp := f.File.Name()
+	defer os.Remove(tmp)
+	if err := f.File.Sync(); err != nil {
+		f.File.Close()
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if err := f.File.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	if f.opts.Force {
+		if err := os.Rename(tmp, f.path); err != nil {
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+	} else if err := os.Link(tmp, f.path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s: %w", f.path, ErrExists)
+		}
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	syncDir(filepath.Dir(f.path))
+	return nil
+}
+
+// Abort discards the temporary file. It does nothing after Commit.
+func (f *File) Abort() error {
+	if f.done {
+		return nil
+	}
+	f.done = true
+	f.File.Close()
+	return os.Remove(f.File.Name())
+}
+
+// WriteFile writes data to path atomically (see Create and Commit).
+func WriteFile(path string, data []byte, opts Options) error {
+	f, err := Create(path, opts)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// syncDir makes a rename durable; errors are ignored because some file
+// systems do not support syncing directories.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// SafeJoin joins a relative, slash-separated name taken from an input (an
+// archive entry, a subject name) to root, and fails with ErrUnsafePath when
+// the result would not be inside root: absolute names, ".." components,
+// volume names and backslashes are all refused.
+func SafeJoin(root, name string) (string, error) {
+	if name == "" || strings.ContainsRune(name, 0) {
+		return "", fmt.Errorf("%q: %w", name, ErrUnsafePath)
+	}
+	if strings.HasPrefix(name, "/") || strings.Contains(name, `\`) || filepath.VolumeName(name) != "" {
+		return "", fmt.Errorf("%q: %w", name, ErrUnsafePath)
+	}
+	for _, part := range strings.Split(name, "/") {
+		if part == ".." {
+			return "", fmt.Errorf("%q: %w", name, ErrUnsafePath)
+		}
+	}
+	clean := filepath.Clean(filepath.FromSlash(name))
+	if clean == "." || !filepath.IsLocal(clean) {
+		return "", fmt.Errorf("%q: %w", name, ErrUnsafePath)
+	}
+	return filepath.Join(root, clean), nil
+}

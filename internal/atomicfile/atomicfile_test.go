@@ -1,0 +1,103 @@
+package atomicfile
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.json")
+	if err := WriteFile(p, []byte("one"), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("two"), Options{}); !errors.Is(err, ErrExists) {
+		t.Fatalf("second write without Force: err = %v, want ErrExists", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "one" {
+		t.Fatalf("existing file changed to %q", got)
+	}
+	if err := WriteFile(p, []byte("two"), Options{Force: true, Perm: 0o600}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(p)
+	fi, _ := os.Stat(p)
+	if string(got) != "two" || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("forced write: %q %v", got, fi.Mode())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestCommitRaceKeepsExisting(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out")
+	f, err := Create(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("late")
+	if err := os.WriteFile(p, []byte("early"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Commit(); !errors.Is(err, ErrExists) {
+		t.Fatalf("Commit = %v, want ErrExists", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "early" {
+		t.Fatalf("file replaced: %q", got)
+	}
+}
+
+func TestAbort(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out")
+	f, err := Create(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("half")
+	if err := f.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("abort left %v", entries)
+	}
+	if err := f.Abort(); err != nil {
+		t.Fatalf("second Abort: %v", err)
+	}
+}
+
+func TestSafeJoin(t *testing.T) {
+	tests := []struct {
+		name    string
+		want    string
+		wantErr error
+	}{
+		{name: "a.txt", want: "root/a.txt"},
+		{name: "dir/b.txt", want: "root/dir/b.txt"},
+		{name: "./c", want: "root/c"},
+		{name: "", wantErr: ErrUnsafePath},
+		{name: ".", wantErr: ErrUnsafePath},
+		{name: "../x", wantErr: ErrUnsafePath},
+		{name: "a/../../x", wantErr: ErrUnsafePath},
+		{name: "a/..", wantErr: ErrUnsafePath},
+		{name: "/etc/passwd", wantErr: ErrUnsafePath},
+		{name: `..\x`, wantErr: ErrUnsafePath},
+		{name: "a\x00b", wantErr: ErrUnsafePath},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := SafeJoin("root", tt.name)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("SafeJoin(%q) err = %v, want %v", tt.name, err, tt.wantErr)
+			}
+			if err == nil && got != filepath.FromSlash(tt.want) {
+				t.Fatalf("SafeJoin(%q) = %q, want %q", tt.name, got, tt.want)
+			}
+		})
+	}
+}
