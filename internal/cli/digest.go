@@ -112,6 +112,9 @@ takes more than half a second.`,
 			return writeJSON(a.stdout, subjects)
 		case formatBase64:
 			s, err := digest.EncodeBase64Subjects(subjects)
+			if errors.Is(err, digest.ErrUnsupportedName) {
+				return usageError("%v (use --format json or sha256sum)", err)
+			}
 			if err != nil {
 				return err
 			}

@@ -122,7 +122,7 @@ func (b *Bar) Finish() {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.drawn {
+	if b.drawn && !b.finished {
 		fmt.Fprint(b.w, "\r\x1b[K")
 	}
 	b.finished = true
