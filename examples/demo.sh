@@ -13,3 +13,8 @@ cd "$demo"
 pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
+
+# The release's subjects: sha256sum lines (sha256sum -c checks them, from
+# dist/), and the same as slsa-github-generator's base64-subjects.
+pedigree digest dist
+pedigree digest --format base64 'dist/*'

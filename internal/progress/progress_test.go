@@ -76,8 +76,9 @@ func TestBarForms(t *testing.T) {
 		want        string
 	}{
 		{"counts", Options{Label: "verifying", Width: 40}, 25, 100, "verifying [===>          ]  25%  25/100"},
-		{"unknown total", Options{Label: "reading", Bytes: true, Width: 80}, 1536, 0, "reading 1.5 KiB  1.5 KiB/s"},
-		{"narrow: no bar", Options{Label: "hashing", Bytes: true, Width: 40}, 1, 3, "hashing  33%  1 B / 3 B  1 B/s"},
+		{"unknown total", Options{Label: "reading", Bytes: true, Width: 80}, 1536, 0, "reading   1.5 KiB    1.5 KiB/s"},
+		{"narrow: no bar", Options{Label: "hashing", Bytes: true, Width: 50}, 1, 3, "hashing  33%        1 B / 3 B        1 B/s"},
+		{"narrower: cut", Options{Label: "hashing", Bytes: true, Width: 40}, 1, 3, "hashing  33%        1 B / 3 B        1 "},
 		{"very narrow: cut", Options{Label: "hashing", Width: 8}, 1, 3, "hashing"},
 		{"done beyond total", Options{Width: 30}, 7, 5, "[=================] 100%  7/5"},
 	}
