@@ -51,3 +51,25 @@ func BenchmarkFilesSmall(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPipeline compares hashing one 256 MiB file in a single
+// goroutine with the pipelined form File uses when a core is spare.
+func BenchmarkPipeline(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "big")
+	writeFile(b, path, randomBytes(b, 256<<20))
+	for _, algs := range [][]string{{SHA256}, {SHA256, SHA512}} {
+		for _, pipeline := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%v/pipeline=%v", algs, pipeline), func(b *testing.B) {
+				h, _ := NewHasher(algs...)
+				buf := make([]byte, bufSize)
+				b.SetBytes(256 << 20)
+				for b.Loop() {
+					h.Reset()
+					if _, err := hashFile(context.Background(), h, path, buf, nil, pipeline); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
