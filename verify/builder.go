@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
 // GitHubActionsIssuer is the OIDC issuer of GitHub Actions workflows.
@@ -81,7 +83,7 @@ func splitWorkflowIdentity(san string) (name, ref string, err error) {
 // generator's own; with one, it must match (a delegator's certificate is
 // accepted and the expected builder is matched against the provenance
 // instead); and the workflow must be pinned at a vX.Y.Z release tag.
-func trustCertificateBuilder(c *Certificate, expected string) (trustedBuilder, error) {
+func trustCertificateBuilder(c *sigstore.Certificate, expected string) (trustedBuilder, error) {
 	if c.Issuer != GitHubActionsIssuer {
 		return trustedBuilder{}, fmt.Errorf("certificate issuer %q is not GitHub Actions (%s); SLSA builder policy applies only to GitHub workflows, use --cert-identity and --cert-oidc-issuer for other signers: %w", c.Issuer, GitHubActionsIssuer, ErrUntrustedIssuer)
 	}
@@ -117,15 +119,29 @@ func trustCertificateBuilder(c *Certificate, expected string) (trustedBuilder, e
 	return b, nil
 }
 
+// certSourceRepository returns the certificate's source repository URI,
+// from the Source Repository URI extension or, in certificates GitHub
+// Actions obtained before Fulcio had it, the deprecated repository one.
+func certSourceRepository(c *sigstore.Certificate) string {
+	if c.SourceRepositoryURI != "" {
+		return c.SourceRepositoryURI
+	}
+	if c.Issuer == GitHubActionsIssuer && c.GithubWorkflowRepository != "" {
+		return githubPrefix + c.GithubWorkflowRepository
+	}
+	return ""
+}
+
 // checkCertificateSource compares the certificate's source repository with
 // the expected source URI (any of github.com/o/r, https://github.com/o/r,
 // git+https://github.com/o/r).
-func checkCertificateSource(c *Certificate, expected string) error {
-	if c.SourceRepositoryURI == "" {
+func checkCertificateSource(c *sigstore.Certificate, expected string) error {
+	got := certSourceRepository(c)
+	if got == "" {
 		return fmt.Errorf("the certificate names no source repository (Fulcio extension 1.3.6.1.4.1.57264.1.12): %w", ErrSourceMismatch)
 	}
-	if normalizeGitURI(c.SourceRepositoryURI) != normalizeGitURI(expected) {
-		return fmt.Errorf("certificate source repository %s, want %s: %w", c.SourceRepositoryURI, expected, ErrSourceMismatch)
+	if normalizeGitURI(got) != normalizeGitURI(expected) {
+		return fmt.Errorf("certificate source repository %s, want %s: %w", got, expected, ErrSourceMismatch)
 	}
 	return nil
 }

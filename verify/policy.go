@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/mod/semver"
 
+	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
@@ -73,7 +74,7 @@ type ProvenanceOptions struct {
 	Policy ProvenancePolicy
 	// Certificate summarises the verified signing certificate; nil when a
 	// public key the user named signed the statement.
-	Certificate *Certificate
+	Certificate *sigstore.Certificate
 	// IdentityChecked says the signature layer already matched the
 	// certificate against an identity policy the user gave (certificate
 	// identity and issuer, or a Trusted Publisher). That identity then
@@ -150,7 +151,7 @@ func CheckProvenance(st *slsa.Statement, o ProvenanceOptions) (*Provenance, erro
 				return nil, err
 			}
 		}
-		if c := o.Certificate; c != nil && pol.SourceURI != "" && c.SourceRepositoryURI != "" {
+		if c := o.Certificate; c != nil && pol.SourceURI != "" && certSourceRepository(c) != "" {
 			if err := checkCertificateSource(c, pol.SourceURI); err != nil {
 				return nil, err
 			}
@@ -189,7 +190,7 @@ func CheckProvenance(st *slsa.Statement, o ProvenanceOptions) (*Provenance, erro
 
 // checkBuilderTrust applies slsa-github-generator's builder trust rules to a
 // certificate-signed provenance and returns the verified builder ID.
-func checkBuilderTrust(prov *provenance, c *Certificate, pol ProvenancePolicy) (string, error) {
+func checkBuilderTrust(prov *provenance, c *sigstore.Certificate, pol ProvenancePolicy) (string, error) {
 	tb, err := trustCertificateBuilder(c, pol.BuilderID)
 	if err != nil {
 		return "", err

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
 const (
@@ -129,9 +131,9 @@ func TestCheckProvenanceVectors(t *testing.T) {
 // TestCheckProvenanceTampered changes one fact at a time in real
 // provenance or its certificate and expects the policy to notice.
 func TestCheckProvenanceTampered(t *testing.T) {
-	type edit = func(pred map[string]any, cert *Certificate)
+	type edit = func(pred map[string]any, cert *sigstore.Certificate)
 	setMaterial := func(uri string) edit {
-		return func(pred map[string]any, _ *Certificate) {
+		return func(pred map[string]any, _ *sigstore.Certificate) {
 			pred["materials"].([]any)[0].(map[string]any)["uri"] = uri
 		}
 	}
@@ -143,50 +145,50 @@ func TestCheckProvenanceTampered(t *testing.T) {
 		wantErr error
 	}{
 		{name: "provenance names another builder version", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["builder"].(map[string]any)["id"] = BuilderGenericGenerator + "@refs/tags/v2.1.1"
 			}, wantErr: ErrBuilderMismatch},
 		{name: "buildType of another builder", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit:    func(pred map[string]any, _ *Certificate) { pred["buildType"] = BuildTypeGoBuilder },
+			edit:    func(pred map[string]any, _ *sigstore.Certificate) { pred["buildType"] = BuildTypeGoBuilder },
 			wantErr: ErrUnknownBuildType},
 		{name: "unknown buildType", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit:    func(pred map[string]any, _ *Certificate) { pred["buildType"] = "https://example.com/build@v1" },
+			edit:    func(pred map[string]any, _ *sigstore.Certificate) { pred["buildType"] = "https://example.com/build@v1" },
 			wantErr: ErrUnknownBuildType},
 		{name: "builder at a branch", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = BuilderGenericGenerator + "@refs/heads/main"
 				c.BuildSignerURI = c.SubjectAlternativeName
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "builder at a prerelease", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = BuilderGenericGenerator + "@refs/tags/v2.1.0-rc.1"
 				c.BuildSignerURI = c.SubjectAlternativeName
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "builder at a short tag", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = BuilderGenericGenerator + "@refs/tags/v2"
 				c.BuildSignerURI = c.SubjectAlternativeName
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "SAN and build signer differ", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = BuilderGo + "@refs/tags/v2.1.0"
 			}, wantErr: ErrUntrustedBuilder},
 		{name: "builder on another host", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = "https://github.com.evil.example/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0"
 				c.BuildSignerURI = ""
 			}, wantErr: ErrUntrustedBuilder},
 		{name: "not GitHub Actions", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit:    func(pred map[string]any, c *Certificate) { c.Issuer = "https://accounts.google.com" },
+			edit:    func(pred map[string]any, c *sigstore.Certificate) { c.Issuer = "https://accounts.google.com" },
 			wantErr: ErrUntrustedIssuer},
 		{name: "certificate from another repository", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SourceRepositoryURI = "https://github.com/evil/example-package"
 			}, wantErr: ErrSourceMismatch},
 		{name: "certificate without source repository", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, c *Certificate) { c.SourceRepositoryURI = "" }, wantErr: ErrSourceMismatch},
+			edit: func(pred map[string]any, c *sigstore.Certificate) { c.SourceRepositoryURI = "" }, wantErr: ErrSourceMismatch},
 		{name: "no materials", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, _ *Certificate) { delete(pred, "materials") }, wantErr: ErrMalformedProvenance},
+			edit: func(pred map[string]any, _ *sigstore.Certificate) { delete(pred, "materials") }, wantErr: ErrMalformedProvenance},
 		{name: "material from another repository", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
 			edit: setMaterial("git+https://github.com/evil/example-package@refs/tags/v14"), wantErr: ErrSourceMismatch},
 		{name: "material at another ref", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
@@ -196,80 +198,80 @@ func TestCheckProvenanceTampered(t *testing.T) {
 		{name: "material not a git URI", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
 			edit: setMaterial("https://github.com/slsa-framework/example-package@refs/tags/v14"), wantErr: ErrMalformedProvenance},
 		{name: "trigger from another repository", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["invocation"].(map[string]any)["configSource"].(map[string]any)["uri"] = "git+https://github.com/evil/x@refs/tags/v14"
 			}, wantErr: ErrSourceMismatch},
 		{name: "unknown ref type", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource, SourceTag: "v14"},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["invocation"].(map[string]any)["environment"].(map[string]any)["github_ref_type"] = "note"
 			}, wantErr: ErrMalformedProvenance},
 		{name: "no GitHub context", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource, SourceTag: "v14"},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				delete(pred["invocation"].(map[string]any), "environment")
 			}, wantErr: ErrMalformedProvenance},
 		{name: "workflow inputs match", file: genericWD, policy: ProvenancePolicy{SourceURI: exampleSource, WorkflowInputs: map[string]string{"release": "yes"}},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				env := pred["invocation"].(map[string]any)["environment"].(map[string]any)
 				env["github_event_payload"].(map[string]any)["inputs"] = map[string]any{"release": "yes", "other": "1"}
 			}},
 		{name: "workflow input differs", file: genericWD, policy: ProvenancePolicy{SourceURI: exampleSource, WorkflowInputs: map[string]string{"release": "no"}},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				env := pred["invocation"].(map[string]any)["environment"].(map[string]any)
 				env["github_event_payload"].(map[string]any)["inputs"] = map[string]any{"release": "yes"}
 			}, wantErr: ErrWorkflowInputsMismatch},
 		{name: "workflow input not recorded", file: genericWD, policy: ProvenancePolicy{SourceURI: exampleSource, WorkflowInputs: map[string]string{"missing": "x"}},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				env := pred["invocation"].(map[string]any)["environment"].(map[string]any)
 				env["github_event_payload"].(map[string]any)["inputs"] = map[string]any{"release": "yes"}
 			}, wantErr: ErrWorkflowInputsMismatch},
 		{name: "workflow input not a string", file: genericWD, policy: ProvenancePolicy{SourceURI: exampleSource, WorkflowInputs: map[string]string{"n": "1"}},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				env := pred["invocation"].(map[string]any)["environment"].(map[string]any)
 				env["github_event_payload"].(map[string]any)["inputs"] = map[string]any{"n": 1}
 			}, wantErr: ErrWorkflowInputsMismatch},
 		{name: "BYOB workflow inputs", file: delegWD, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw, WorkflowInputs: map[string]string{"k": "v"}},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				ip := pred["buildDefinition"].(map[string]any)["internalParameters"].(map[string]any)
 				ip["GITHUB_EVENT_PAYLOAD"].(map[string]any)["inputs"] = map[string]any{"k": "v"}
 			}},
 		{name: "delegated builder at a branch", file: delegV14, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["runDetails"].(map[string]any)["builder"].(map[string]any)["id"] = trw + "@refs/heads/main"
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "delegated builder without ref", file: delegV14, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["runDetails"].(map[string]any)["builder"].(map[string]any)["id"] = trw
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "delegator source without ref", file: delegV14, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				rd := pred["buildDefinition"].(map[string]any)["resolvedDependencies"].([]any)
 				rd[0].(map[string]any)["uri"] = "git+https://github.com/slsa-framework/example-package"
 			}},
 		{name: "delegator trigger elsewhere", file: delegV14, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				ip := pred["buildDefinition"].(map[string]any)["internalParameters"].(map[string]any)
 				ip["GITHUB_WORKFLOW_REF"] = "evil/repo/.github/workflows/x.yml@refs/tags/v14"
 			}, wantErr: ErrSourceMismatch},
 		{name: "delegator trigger malformed", file: delegV14, policy: ProvenancePolicy{SourceURI: exampleSource, BuilderID: trw},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				ip := pred["buildDefinition"].(map[string]any)["internalParameters"].(map[string]any)
 				ip["GITHUB_WORKFLOW_REF"] = "no-ref"
 			}, wantErr: ErrMalformedProvenance},
 		{name: "github buildType unknown external parameter", file: pypiSLSA, policy: ProvenancePolicy{SourceURI: pypiSource, BuilderID: pypiWF},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["buildDefinition"].(map[string]any)["externalParameters"].(map[string]any)["extra"] = "x"
 			}, wantErr: ErrMalformedProvenance},
 		{name: "github buildType builder differs from certificate", file: pypiSLSA, policy: ProvenancePolicy{SourceURI: pypiSource, BuilderID: pypiWF},
-			edit: func(pred map[string]any, _ *Certificate) {
+			edit: func(pred map[string]any, _ *sigstore.Certificate) {
 				pred["runDetails"].(map[string]any)["builder"].(map[string]any)["id"] = pypiWF + "@refs/tags/v0.0.18"
 			}, wantErr: ErrBuilderMismatch},
 		{name: "github buildType at a branch", file: pypiSLSA, policy: ProvenancePolicy{SourceURI: pypiSource, BuilderID: pypiWF},
-			edit: func(pred map[string]any, c *Certificate) {
+			edit: func(pred map[string]any, c *sigstore.Certificate) {
 				c.SubjectAlternativeName = pypiWF + "@refs/heads/main"
 				c.BuildSignerURI = c.SubjectAlternativeName
 			}, wantErr: ErrInvalidBuilderRef},
 		{name: "missing builder id", file: goV14, policy: ProvenancePolicy{SourceURI: exampleSource},
-			edit:    func(pred map[string]any, _ *Certificate) { delete(pred, "builder") },
+			edit:    func(pred map[string]any, _ *sigstore.Certificate) { delete(pred, "builder") },
 			wantErr: ErrMalformedProvenance},
 	}
 	for _, tt := range tests {

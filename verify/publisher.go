@@ -3,6 +3,8 @@ package verify
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
 // Issuers of the CI systems PyPI accepts as Trusted Publishers here.
@@ -73,7 +75,7 @@ func ParsePublisher(s string) (TrustedPublisher, error) {
 // repository is the publisher's, and when a workflow is named, the build
 // configuration the certificate names is that workflow at the certificate's
 // own commit or ref. Errors wrap ErrPublisherMismatch.
-func (p TrustedPublisher) Check(c *Certificate) error {
+func (p TrustedPublisher) Check(c *sigstore.Certificate) error {
 	if c == nil {
 		return fmt.Errorf("publisher %s: the attestation is not signed with a certificate: %w", p, ErrPublisherMismatch)
 	}
@@ -91,8 +93,8 @@ func (p TrustedPublisher) Check(c *Certificate) error {
 	if c.Issuer != issuer {
 		return fmt.Errorf("publisher %s: certificate issuer %q, want %q: %w", p, c.Issuer, issuer, ErrPublisherMismatch)
 	}
-	if c.SourceRepositoryURI != host+p.Repository {
-		return fmt.Errorf("publisher %s: certificate source repository %q, want %q: %w", p, c.SourceRepositoryURI, host+p.Repository, ErrPublisherMismatch)
+	if got := certSourceRepository(c); got != host+p.Repository {
+		return fmt.Errorf("publisher %s: certificate source repository %q, want %q: %w", p, got, host+p.Repository, ErrPublisherMismatch)
 	}
 	if p.Workflow == "" {
 		return nil

@@ -3,6 +3,8 @@ package verify
 import (
 	"errors"
 	"testing"
+
+	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
 func TestParsePublisher(t *testing.T) {
@@ -46,7 +48,7 @@ func TestParsePublisher(t *testing.T) {
 }
 
 func TestTrustedPublisherCheck(t *testing.T) {
-	gitlab := &Certificate{
+	gitlab := &sigstore.Certificate{
 		Issuer:                 "https://gitlab.com",
 		SourceRepositoryURI:    "https://gitlab.com/group/proj",
 		SourceRepositoryDigest: "0123456789abcdef0123456789abcdef01234567",
@@ -56,7 +58,7 @@ func TestTrustedPublisherCheck(t *testing.T) {
 	tests := []struct {
 		name      string
 		file      string
-		cert      *Certificate
+		cert      *sigstore.Certificate
 		publisher string
 		wantErr   error
 	}{

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/internal/testshared"
+	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
@@ -20,18 +21,18 @@ import (
 
 type vector struct {
 	stmt *slsa.Statement
-	cert *Certificate
+	cert *sigstore.Certificate
 }
 
 // fulcioExt maps the Fulcio extension OIDs (1.3.6.1.4.1.57264.1.N) the
 // policy reads to their Certificate fields.
-func fulcioClaims(t testing.TB, der []byte) *Certificate {
+func fulcioClaims(t testing.TB, der []byte) *sigstore.Certificate {
 	t.Helper()
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
 		t.Fatalf("certificate: %v", err)
 	}
-	c := &Certificate{}
+	c := &sigstore.Certificate{}
 	if len(cert.URIs) > 0 {
 		c.SubjectAlternativeName = cert.URIs[0].String()
 	} else if len(cert.EmailAddresses) > 0 {
