@@ -399,3 +399,7 @@ func (k *trustedKey) bind(tr *TrustedRoot) {
 	k.dsseMaterial = material(k.dsse)
 	k.messageMaterial = material(k.message)
 }
+
+// HasPublicKeys reports whether the Verifier was given public keys (and so
+// verifies key-signed bundles and envelopes, refusing certificates).
+func (v *Verifier) HasPublicKeys() bool { return len(v.keys) > 0 }
