@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/attestation"
+	"github.com/pedigree-dev/pedigree/pypi"
 	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
@@ -74,38 +76,36 @@ func ParsePublisher(s string) (TrustedPublisher, error) {
 // Publisher, as PyPI decides it: the OIDC issuer is the CI's, the source
 // repository is the publisher's, and when a workflow is named, the build
 // configuration the certificate names is that workflow at the certificate's
-// own commit or ref. Errors wrap ErrPublisherMismatch.
+// own commit or ref (attestation.CheckPublisher, pypi-attestations' rule).
+// Errors wrap ErrPublisherMismatch.
 func (p TrustedPublisher) Check(c *sigstore.Certificate) error {
 	if c == nil {
 		return fmt.Errorf("publisher %s: the attestation is not signed with a certificate: %w", p, ErrPublisherMismatch)
 	}
-	var issuer, host, workflowPrefix string
+	var pp pypi.Publisher
+	var issuer, host string
 	switch p.Kind {
 	case "github":
+		pp = pypi.Publisher{Kind: "GitHub", Repository: p.Repository, Workflow: p.Workflow}
 		issuer, host = GitHubActionsIssuer, "https://github.com/"
-		workflowPrefix = host + p.Repository + "/.github/workflows/" + p.Workflow
 	case "gitlab":
+		pp = pypi.Publisher{Kind: "GitLab", Repository: p.Repository, WorkflowFilepath: p.Workflow}
 		issuer, host = gitlabIssuer, "https://gitlab.com/"
-		workflowPrefix = host + p.Repository + "//" + p.Workflow
 	default:
 		return fmt.Errorf("publisher kind %q: %w", p.Kind, ErrInvalidPolicy)
 	}
+	if p.Workflow != "" {
+		if err := attestation.CheckPublisher(&pp, c); err != nil {
+			return fmt.Errorf("%w: %w", ErrPublisherMismatch, err)
+		}
+		return nil
+	}
+	// Any workflow of the repository: the issuer and repository rules alone.
 	if c.Issuer != issuer {
 		return fmt.Errorf("publisher %s: certificate issuer %q, want %q: %w", p, c.Issuer, issuer, ErrPublisherMismatch)
 	}
 	if got := certSourceRepository(c); got != host+p.Repository {
 		return fmt.Errorf("publisher %s: certificate source repository %q, want %q: %w", p, got, host+p.Repository, ErrPublisherMismatch)
 	}
-	if p.Workflow == "" {
-		return nil
-	}
-	if c.SourceRepositoryDigest == "" && c.SourceRepositoryRef == "" {
-		return fmt.Errorf("publisher %s: the certificate names neither the source commit nor its ref: %w", p, ErrPublisherMismatch)
-	}
-	for _, suffix := range []string{c.SourceRepositoryDigest, c.SourceRepositoryRef} {
-		if suffix != "" && c.BuildConfigURI == workflowPrefix+"@"+suffix {
-			return nil
-		}
-	}
-	return fmt.Errorf("publisher %s: the certificate's build configuration is %q, not workflow %s of %s: %w", p, c.BuildConfigURI, p.Workflow, p.Repository, ErrPublisherMismatch)
+	return nil
 }
