@@ -260,6 +260,21 @@ func checkJReleaserTag(ref string) error {
 // same repository, so their source may carry no ref).
 func checkSource(prov *provenance, expected string) error {
 	want := normalizeGitURI(expected)
+	if prov.style == styleGeneric {
+		// No separate trigger is recorded: the source is all there is.
+		source, err := prov.sourceURI()
+		if err != nil {
+			return err
+		}
+		repo, _, err := splitGitURI(source)
+		if err != nil {
+			return err
+		}
+		if repo != want {
+			return fmt.Errorf("the build's source is %s, want %s: %w", source, want, ErrSourceMismatch)
+		}
+		return nil
+	}
 	trigger, err := prov.triggerURI()
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -150,6 +152,11 @@ func (f *verifyFlags) policy() (verify.Policy, error) {
 		if f.identity == "" && f.identityRegexp == "" {
 			return pol, usageError("verify: --cert-oidc-issuer needs --cert-identity or --cert-identity-regexp")
 		}
+		for _, re := range []struct{ flag, value string }{{"--cert-oidc-issuer-regexp", f.issuerRegexp}, {"--cert-identity-regexp", f.identityRegexp}} {
+			if _, err := regexp.Compile(re.value); err != nil {
+				return pol, usageError("verify: %s: %v", re.flag, err)
+			}
+		}
 		pol.Identity = &sigstore.Identity{Issuer: f.issuer, IssuerRegexp: f.issuerRegexp, SAN: f.identity, SANRegexp: f.identityRegexp}
 	}
 	if f.publisher != "" {
@@ -221,20 +228,89 @@ func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verif
 	if err != nil {
 		return nil, err
 	}
+	items, unreadable, err := readAttestations(f.provenance)
+	if err != nil {
+		return nil, err
+	}
+	return v.Verify(a.ctx, verify.Options{Artifacts: arts, Attestations: items, Unreadable: unreadable, Policy: pol})
+}
+
+// readAttestations reads every attestation in paths (files, and the files
+// of directories, walked in lexical order, skipping hidden directories and
+// files that are not JSON attestations). A file that is an attestation but
+// malformed is returned as Unreadable, to be reported as a failure, so one
+// bad file does not hide the others; file system errors are returned.
+func readAttestations(paths []string) ([]attestation.Item, []verify.Unreadable, error) {
 	var items []attestation.Item
 	var unreadable []verify.Unreadable
-	for _, p := range f.provenance {
-		found, err := attestation.ParsePaths([]string{p})
+	add := func(path string, inDir bool) error {
+		if inDir {
+			ok, err := startsWithBrace(path)
+			if err != nil || !ok {
+				return err
+			}
+		}
+		found, err := attestation.ParseFile(path)
 		switch {
 		case err == nil:
 			items = append(items, found...)
 		case isIOError(err):
-			return nil, err
+			return err
+		case inDir && errors.Is(err, attestation.ErrUnknownFormat):
+			// Some other JSON file beside the attestations.
 		default:
-			unreadable = append(unreadable, verify.Unreadable{Source: p, Err: err})
+			unreadable = append(unreadable, verify.Unreadable{Source: path, Err: err})
+		}
+		return nil
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !fi.IsDir() {
+			if err := add(p, false); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		before := len(items) + len(unreadable)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case d.IsDir() && path != p && strings.HasPrefix(d.Name(), "."):
+				return filepath.SkipDir
+			case !d.Type().IsRegular():
+				return nil
+			}
+			return add(path, true)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(items)+len(unreadable) == before {
+			unreadable = append(unreadable, verify.Unreadable{Source: p, Err: fmt.Errorf("a directory with no attestation: %w", attestation.ErrNoAttestations)})
 		}
 	}
-	return v.Verify(a.ctx, verify.Options{Artifacts: arts, Attestations: items, Unreadable: unreadable, Policy: pol})
+	return items, unreadable, nil
+}
+
+// startsWithBrace reports whether a file's first non-space byte is "{", the
+// start of every attestation format, reading at most 4 KiB.
+func startsWithBrace(path string) (bool, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer fh.Close()
+	buf := make([]byte, 4096)
+	n, err := io.ReadFull(fh, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	head := bytes.TrimLeft(bytes.TrimPrefix(buf[:n], []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(head) > 0 && head[0] == '{', nil
 }
 
 // parseArtifacts reads ARTIFACT arguments: an existing file, or ALG:HEX.
