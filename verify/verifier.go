@@ -261,13 +261,33 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 
+	// Evaluate every (artifact, attestation naming it) pair on the workers,
+	// so one artifact with many attestations scales like many artifacts.
 	index := indexSubjects(states)
-	rep := &Report{Verified: true, Artifacts: make([]ArtifactResult, len(arts))}
-	if err := v.parallel(ctx, len(arts), func(i int) error {
-		rep.Artifacts[i] = v.checkArtifact(arts[i], states, index.candidates(arts[i].Digest), pol)
+	type pair struct{ art, att int }
+	var pairs []pair
+	for i := range arts {
+		for _, j := range index.candidates(arts[i].Digest) {
+			if states[j].names(arts[i].Digest) {
+				pairs = append(pairs, pair{i, j})
+			}
+		}
+	}
+	evals := make([]Evaluation, len(pairs))
+	if err := v.parallel(ctx, len(pairs), func(k int) error {
+		evals[k] = v.evaluate(arts[pairs[k].art], &states[pairs[k].att], pol)
 		return nil
 	}); err != nil {
 		return nil, err
+	}
+	unread := unreadable(states)
+	rep := &Report{Verified: true, Artifacts: make([]ArtifactResult, len(arts))}
+	for i, k := 0, 0; i < len(arts); i++ {
+		start := k
+		for k < len(pairs) && pairs[k].art == i {
+			k++
+		}
+		rep.Artifacts[i] = artifactResult(arts[i], evals[start:k], unread)
 	}
 	for i := range rep.Artifacts {
 		if !rep.Artifacts[i].Verified {
@@ -462,20 +482,31 @@ func (idx subjectIndex) candidates(d digest.Set) []int {
 	return slices.Compact(out)
 }
 
-// checkArtifact evaluates every candidate attestation for one artifact.
-func (v *Verifier) checkArtifact(a Artifact, states []attState, cands []int, pol Policy) ArtifactResult {
-	r := ArtifactResult{Artifact: a.Name, Digest: a.Digest, Attestations: []Evaluation{}}
-	for _, i := range cands {
-		s := &states[i]
-		if s.message {
-			if !a.Digest.Matches(s.msg) {
-				continue
-			}
-		} else if !claims(s.claimed, a.Digest) {
-			continue
+// names reports whether the attestation claims (unverified, for a failed
+// or message signature) to be about an artifact with digest d.
+func (s *attState) names(d digest.Set) bool {
+	if s.message {
+		return d.Matches(s.msg)
+	}
+	return claims(s.claimed, d)
+}
+
+// unreadable lists the attestations that could not be read or verified
+// and claim no subject, for the reason of artifacts nothing names.
+func unreadable(states []attState) []string {
+	var out []string
+	for i := range states {
+		if s := &states[i]; s.err != nil && len(s.claimed) == 0 {
+			out = append(out, s.att.Source+": "+s.err.Error())
 		}
-		ev := v.evaluate(a, s, pol)
-		r.Attestations = append(r.Attestations, ev)
+	}
+	return out
+}
+
+// artifactResult assembles an artifact's verdict from its evaluations.
+func artifactResult(a Artifact, evals []Evaluation, unread []string) ArtifactResult {
+	r := ArtifactResult{Artifact: a.Name, Digest: a.Digest, Attestations: append([]Evaluation{}, evals...)}
+	for _, ev := range evals {
 		if ev.Verified {
 			r.Verified = true
 		}
@@ -484,12 +515,6 @@ func (v *Verifier) checkArtifact(a Artifact, states []attState, cands []int, pol
 	case r.Verified:
 	case len(r.Attestations) == 0:
 		msg := fmt.Sprintf("no attestation names this artifact (%s) among its subjects", describeDigest(a.Digest))
-		var unread []string
-		for i := range states {
-			if s := &states[i]; s.err != nil && len(s.claimed) == 0 {
-				unread = append(unread, s.att.Source+": "+s.err.Error())
-			}
-		}
 		if len(unread) > 0 {
 			msg += fmt.Sprintf("; %d attestation(s) could not be read: %s", len(unread), strings.Join(unread, "; "))
 		}
