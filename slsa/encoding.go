@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -21,8 +19,9 @@ import (
 //
 // RFC 8785 represents every number as an IEEE 754 double. Rather than let an
 // integer such as 12345678901234567891 silently become 12345678901234567000
-// in signed bytes, Canonical returns an error wrapping ErrCanonical for any
-// integer a double cannot hold exactly; such values belong in strings.
+// in signed bytes, Canonical returns an error wrapping ErrCanonical for an
+// integer outside ±(2^53-1) (I-JSON's safe range); such values belong in
+// strings.
 // Errors from marshalling v are returned wrapping ErrInvalidField, and
 // invalid JSON in a json.RawMessage wraps ErrMalformed.
 func Canonical(v any) ([]byte, error) {
@@ -88,8 +87,7 @@ func marshal(v any) ([]byte, error) {
 }
 
 // checkIntegers returns an error wrapping ErrCanonical for the first integer
-// literal in data (valid JSON) that an IEEE 754 double cannot represent
-// exactly.
+// literal in data (valid JSON) outside the I-JSON safe range.
 func checkIntegers(data []byte) error {
 	inString := false
 	for i := 0; i < len(data); i++ {
@@ -114,31 +112,34 @@ func checkIntegers(data []byte) error {
 		for j < len(data) && strings.IndexByte("+-.eE0123456789", data[j]) >= 0 {
 			j++
 		}
-		if lit := string(data[i:j]); !exactDouble(lit) {
-			return fmt.Errorf("integer %s at offset %d is not exactly representable as an IEEE 754 double (RFC 8785 numbers are doubles; put it in a string): %w", truncate(lit, 40), i, ErrCanonical)
+		if lit := string(data[i:j]); !safeInteger(lit) {
+			return fmt.Errorf("integer %s at offset %d is outside ±(2^53-1), the range RFC 8785's IEEE 754 doubles hold exactly (put it in a string): %w", truncate(lit, 40), i, ErrCanonical)
 		}
 		i = j - 1
 	}
 	return nil
 }
 
-// exactDouble reports whether a JSON number literal keeps its value when read
-// as a double. Only integer literals are checked: a fraction or exponent says
-// the writer meant a floating-point value, which RFC 8785 rounds by design.
-func exactDouble(lit string) bool {
+// maxSafeInteger is 2^53-1, the largest integer I-JSON (RFC 7493 §2.2)
+// expects every implementation to hold exactly.
+const maxSafeInteger = "9007199254740991"
+
+// safeInteger reports whether a JSON number literal is either not an
+// integer literal (a fraction or exponent says the writer meant a
+// floating-point value, which RFC 8785 rounds to a double by design) or an
+// integer within ±(2^53-1). The Python rfc8785 package draws the same line.
+func safeInteger(lit string) bool {
 	digits := strings.TrimPrefix(lit, "-")
 	if strings.ContainsAny(digits, ".eE") {
 		return true
 	}
-	if len(digits) <= 15 { // every integer below 10^15 < 2^53 is exact
+	switch {
+	case len(digits) < len(maxSafeInteger):
 		return true
-	}
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil || math.IsInf(f, 0) {
+	case len(digits) > len(maxSafeInteger):
 		return false
 	}
-	exact := new(big.Float).SetFloat64(math.Abs(f)).Text('f', 0)
-	return exact == strings.TrimLeft(digits, "0")
+	return digits <= maxSafeInteger
 }
 
 // jsonEqual reports whether two JSON texts hold the same value: objects

@@ -36,8 +36,8 @@ var (
 	// ErrPredicateType: the predicate is not of the type asked for.
 	ErrPredicateType = errors.New("unexpected predicate type")
 	// ErrCanonical: a value cannot be written as RFC 8785 canonical JSON
-	// without changing it (an integer that an IEEE 754 double cannot hold
-	// exactly, or a top-level value that is not an object or array).
+	// without changing it (an integer outside ±(2^53-1), which an IEEE 754
+	// double may not hold exactly), or is not an object or array.
 	ErrCanonical = errors.New("not representable as canonical JSON")
 )
 

@@ -244,7 +244,7 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 		return c.fail(path, "unexpected end of input")
 	}
 	if depth > maxDepth {
-		return c.fail(path, "nested more than %d levels deep", maxDepth)
+		return c.fail(truncate(path, 40), "nested more than %d levels deep at offset %d", maxDepth, c.pos)
 	}
 	k := kindAny
 	if sch != nil {
