@@ -3,6 +3,7 @@ package slsa_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/digest"
@@ -24,8 +25,8 @@ func TestCanonical(t *testing.T) {
 			`{"\u20ac":"Euro Sign","\r":"Carriage Return","\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\ud83d\ude00":"Emoji: Grinning Face","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis"}`,
 			"{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\",\"\u00f6\":\"Latin Small Letter O With Diaeresis\",\"\u20ac\":\"Euro Sign\",\"\U0001F600\":\"Emoji: Grinning Face\",\"\ufb33\":\"Hebrew Letter Dalet With Dagesh\"}"},
 		{"numbers",
-			`[-0, 0.0, 1e21, 1e-7, 123e-2, 9007199254740991, -9007199254740991, 1.5e300, -1e-300, 100, 0.1, 1e20, 5e-324, 1.7976931348623157e308]`,
-			`[0,0,1e+21,1e-7,1.23,9007199254740991,-9007199254740991,1.5e+300,-1e-300,100,0.1,100000000000000000000,5e-324,1.7976931348623157e+308]`},
+			`[-0, 0.0, 1e21, 1e-7, 123e-2, 9007199254740991, -9007199254740991, 1.5e300, -1e-300, 100, 0.1, 5e-324, 1.7976931348623157e308]`,
+			`[0,0,1e+21,1e-7,1.23,9007199254740991,-9007199254740991,1.5e+300,-1e-300,100,0.1,5e-324,1.7976931348623157e+308]`},
 		{"escapes: no HTML escaping, control characters as \\u00xx, U+2028 raw",
 			`{"html":"<a href=\"x\">&amp;</a>","ctl":"\u001f\u007f","ls":"\u2028\u2029","b":"\b\f\t"}`,
 			"{\"b\":\"\\b\\f\\t\",\"ctl\":\"\\u001f\x7f\",\"html\":\"<a href=\\\"x\\\">&amp;</a>\",\"ls\":\"\u2028\u2029\"}"},
@@ -70,12 +71,16 @@ func TestCanonicalErrors(t *testing.T) {
 		wantErr error
 		wantMsg string
 	}{
-		{"integer beyond 2^53-1", json.RawMessage(`{"run":9007199254740992}`), slsa.ErrCanonical,
-			"integer 9007199254740992 at offset 7 is outside ±(2^53-1), the range RFC 8785's IEEE 754 doubles hold exactly (put it in a string): not representable as canonical JSON"},
+		{"2^53", json.RawMessage(`{"run":9007199254740992}`), slsa.ErrCanonical,
+			"number 9007199254740992 at offset 7 is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): not representable as canonical JSON"},
 		{"negative integer beyond", map[string]any{"n": json.Number("-12345678901234567891")}, slsa.ErrCanonical,
-			"integer -12345678901234567891 at offset 5 is outside ±(2^53-1), the range RFC 8785's IEEE 754 doubles hold exactly (put it in a string): not representable as canonical JSON"},
+			"number -12345678901234567891 at offset 5 is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): not representable as canonical JSON"},
+		{"float that would print as a large integer", json.RawMessage(`[0.1e20]`), slsa.ErrCanonical,
+			"number 0.1e20 at offset 1 is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): not representable as canonical JSON"},
+		{"integer beyond the double range", json.RawMessage(`[` + strings.Repeat("9", 400) + `]`), slsa.ErrCanonical,
+			"number 9999999999999999999999999999999999999999... at offset 1 is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): not representable as canonical JSON"},
 		{"number out of double range", json.RawMessage(`[1e400]`), slsa.ErrCanonical,
-			`strconv.ParseFloat: parsing "1e400": value out of range: not representable as canonical JSON`},
+			"number 1e400 at offset 1 is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): not representable as canonical JSON"},
 		{"top-level string", "text", slsa.ErrCanonical, "want a JSON object or array at the top level: not representable as canonical JSON"},
 		{"duplicate member", json.RawMessage(`{"a":1,"a":2}`), slsa.ErrMalformed, "a: duplicate member: malformed"},
 		{"invalid JSON", json.RawMessage(`{`), slsa.ErrMalformed, "invalid JSON: unexpected end of JSON input: malformed"},
@@ -89,9 +94,11 @@ func TestCanonicalErrors(t *testing.T) {
 			}
 		})
 	}
-	// Integers in range and non-integers of any size are fine.
-	if _, err := slsa.Canonical(json.RawMessage(`[9007199254740991,-9007199254740991,1e30,12345678901234567891.0]`)); err != nil {
-		t.Error(err)
+	// Safe integers, and numbers written with a fraction or exponent that
+	// RFC 8785 does not print as large integers, are fine.
+	got, err := slsa.Canonical(json.RawMessage(`[9007199254740991,-9007199254740991,9007199254740991.0,1e21,1e30,-2.5e300,1e-300]`))
+	if want := `[9007199254740991,-9007199254740991,9007199254740991,1e+21,1e+30,-2.5e+300,1e-300]`; err != nil || string(got) != want {
+		t.Errorf("got %s (%v), want %s", got, err, want)
 	}
 	// Digits inside strings are not numbers.
 	if _, err := slsa.Canonical(json.RawMessage(`{"id":"12345678901234567891","e":"\"99999999999999999999"}`)); err != nil {

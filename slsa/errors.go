@@ -36,8 +36,9 @@ var (
 	// ErrPredicateType: the predicate is not of the type asked for.
 	ErrPredicateType = errors.New("unexpected predicate type")
 	// ErrCanonical: a value cannot be written as RFC 8785 canonical JSON
-	// without changing it (an integer outside ±(2^53-1), which an IEEE 754
-	// double may not hold exactly), or is not an object or array.
+	// without changing it (a number it would write as an integer beyond
+	// ±(2^53-1), which IEEE 754 doubles do not keep exactly), or is not an
+	// object or array.
 	ErrCanonical = errors.New("not representable as canonical JSON")
 )
 
