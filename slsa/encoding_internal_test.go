@@ -25,7 +25,7 @@ func TestNumberEqual(t *testing.T) {
 		{"1", "2", false},
 		{"1", "-1", false},
 		{"0.1", "0.10000000000000001", false},
-		{"1e99999999999", "1e99999999999", true}, // same text
+		{"1e99999999999", "1e99999999999", true},   // same text
 		{"1e99999999999", "10e99999999998", false}, // exponent overflows: texts differ
 		{"x", "1", false},
 	}

@@ -77,10 +77,14 @@ func TestProvenanceV1Validate(t *testing.T) {
 		{"builder version not UTF-8", func(p *slsa.ProvenanceV1) { p.RunDetails.Builder.Version["v"] = "\xff" },
 			func(p *slsa.ProvenanceV1) error { return p.RunDetails.Builder.Validate() },
 			slsa.ErrInvalidField, "runDetails.builder.version: string is not valid UTF-8: invalid field"},
-		{"startedOn not writable", func(p *slsa.ProvenanceV1) { p.RunDetails.Metadata.StartedOn = slsa.NewTime(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)) },
+		{"startedOn not writable", func(p *slsa.ProvenanceV1) {
+			p.RunDetails.Metadata.StartedOn = slsa.NewTime(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+		},
 			func(p *slsa.ProvenanceV1) error { return p.RunDetails.Metadata.Validate() },
 			slsa.ErrInvalidTime, "runDetails.metadata.startedOn: year 10000 in UTC is outside 0000-9999: invalid time"},
-		{"finishedOn not writable", func(p *slsa.ProvenanceV1) { p.RunDetails.Metadata.FinishedOn = slsa.NewTime(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)) },
+		{"finishedOn not writable", func(p *slsa.ProvenanceV1) {
+			p.RunDetails.Metadata.FinishedOn = slsa.NewTime(time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC))
+		},
 			func(p *slsa.ProvenanceV1) error { return p.RunDetails.Metadata.Validate() },
 			slsa.ErrInvalidTime, "runDetails.metadata.finishedOn: year -1 in UTC is outside 0000-9999: invalid time"},
 		{"invocationId not UTF-8", func(p *slsa.ProvenanceV1) { p.RunDetails.Metadata.InvocationID = "\xff" },
@@ -247,8 +251,12 @@ func TestProvenanceV02Equal(t *testing.T) {
 		equal bool
 	}{
 		{"same", func(*slsa.ProvenanceV02) {}, true},
-		{"builder host case", func(p *slsa.ProvenanceV02) { p.Builder.ID = strings.Replace(p.Builder.ID, "github.com", "GitHub.com", 1) }, true},
-		{"completeness absent vs all false", func(p *slsa.ProvenanceV02) { p.Metadata.Completeness = &slsa.CompletenessV02{Parameters: true, Environment: false} }, true},
+		{"builder host case", func(p *slsa.ProvenanceV02) {
+			p.Builder.ID = strings.Replace(p.Builder.ID, "github.com", "GitHub.com", 1)
+		}, true},
+		{"completeness absent vs all false", func(p *slsa.ProvenanceV02) {
+			p.Metadata.Completeness = &slsa.CompletenessV02{Parameters: true, Environment: false}
+		}, true},
 		{"completeness differs", func(p *slsa.ProvenanceV02) { p.Metadata.Completeness = nil }, false},
 		{"reproducible differs", func(p *slsa.ProvenanceV02) { p.Metadata.Reproducible = true }, false},
 		{"invocation id differs", func(p *slsa.ProvenanceV02) { p.Metadata.BuildInvocationID = "2-1" }, false},
