@@ -297,3 +297,35 @@ func TestProvenanceV02JSON(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }
+
+// TestProvenanceV02PartsValidate: each v0.2 part validates on its own, with
+// paths relative to the part.
+func TestProvenanceV02PartsValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		wantErr error
+		wantMsg string
+	}{
+		{"builder", (&slsa.BuilderV02{}).Validate(), slsa.ErrMissingField, "id: want the builder id URI: missing field"},
+		{"invocation", (&slsa.InvocationV02{ConfigSource: slsa.ConfigSourceV02{URI: "x"}}).Validate(), slsa.ErrInvalidURI, `configSource.uri: want a scheme followed by ':' in "x": invalid URI`},
+		{"config source", (&slsa.ConfigSourceV02{Digest: digest.Set{"sha1": "0"}}).Validate(), slsa.ErrInvalidDigest, "digest.sha1: want 40 lowercase hex characters, got 1: invalid digest"},
+		{"metadata", (&slsa.MetadataV02{BuildFinishedOn: slsa.NewTime(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))}).Validate(), slsa.ErrInvalidTime, "buildFinishedOn: year 10000 in UTC is outside 0000-9999: invalid time"},
+		{"material", (&slsa.MaterialV02{}).Validate(), slsa.ErrMissingField, "want a uri or a digest: missing field"},
+		{"time", slsa.NewTime(time.Date(-3, 1, 1, 0, 0, 0, 0, time.UTC)).Validate(), slsa.ErrInvalidTime, "year -3 in UTC is outside 0000-9999: invalid time"},
+	}
+	for _, tt := range tests {
+		if !errors.Is(tt.err, tt.wantErr) || tt.err.Error() != tt.wantMsg {
+			t.Errorf("%s: got %v, want %s", tt.name, tt.err, tt.wantMsg)
+		}
+	}
+	v := validV02()
+	for name, err := range map[string]error{
+		"builder": v.Builder.Validate(), "invocation": v.Invocation.Validate(), "config source": v.Invocation.ConfigSource.Validate(),
+		"metadata": v.Metadata.Validate(), "material": v.Materials[0].Validate(), "time": v.Metadata.BuildStartedOn.Validate(),
+	} {
+		if err != nil {
+			t.Errorf("valid %s: %v", name, err)
+		}
+	}
+}
