@@ -294,6 +294,8 @@ func TestNewStatement(t *testing.T) {
 			BuildDefinition: slsa.BuildDefinition{BuildType: "https://example.com/b"},
 			RunDetails:      slsa.RunDetails{Builder: slsa.Builder{ID: "https://example.com/b"}},
 		}, slsa.ErrMissingField, "predicate.buildDefinition.externalParameters: SLSA v1 requires the parameters the build was asked for: missing field"},
+		{"raw provenance without external parameters", subjects, slsa.PredicateProvenanceV1, json.RawMessage(`{"buildDefinition":{"buildType":"https://e.com/b","externalParameters":{}},"runDetails":{"builder":{"id":"https://e.com/b"}}}`),
+			slsa.ErrMissingField, "predicate.buildDefinition.externalParameters: SLSA v1 requires the parameters the build was asked for: missing field"},
 		{"provenance with invalid builder", subjects, slsa.PredicateProvenanceV1, &slsa.ProvenanceV1{
 			BuildDefinition: slsa.BuildDefinition{BuildType: "https://example.com/b", ExternalParameters: map[string]any{"a": 1}},
 		}, slsa.ErrMissingField, "predicate.runDetails.builder.id: want the builder id URI: missing field"},

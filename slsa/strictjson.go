@@ -570,6 +570,9 @@ func decodeStrict(data []byte, v any, root string) error {
 		if errors.As(err, &fe) {
 			return prefixErr(root, fe)
 		}
+		if errors.Is(err, ErrInvalidTime) {
+			return &FieldError{Path: root, Err: err}
+		}
 		return &FieldError{Path: root, Err: fmt.Errorf("%v: %w", err, ErrMalformed)}
 	}
 	return nil
