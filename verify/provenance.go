@@ -1,8 +1,6 @@
 package verify
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -112,33 +110,28 @@ func decodeProvenance(st *slsa.Statement) (*provenance, error) {
 	if st.PredicateType != slsa.PredicateProvenanceV02 && st.PredicateType != slsa.PredicateProvenanceV1 {
 		return nil, fmt.Errorf("predicate type %q is not SLSA provenance v0.2 or v1: %w", st.PredicateType, ErrUnknownPredicate)
 	}
-	if pred := bytes.TrimSpace(st.Predicate); len(pred) == 0 || bytes.Equal(pred, []byte("null")) {
-		return nil, fmt.Errorf("predicate: missing: %w", ErrMalformedProvenance)
-	}
 	switch st.PredicateType {
 	case slsa.PredicateProvenanceV02:
-		var v slsa.ProvenanceV02
-		if err := json.Unmarshal(st.Predicate, &v); err != nil {
-			return nil, fmt.Errorf("predicate: %v: %w", err, ErrMalformedProvenance)
+		v, err := st.ProvenanceV02()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
 		}
-		p.v02 = &v
+		p.v02 = v
 		p.buildType = v.BuildType
 		p.builderID = v.Builder.ID
 		if env, ok := v.Invocation.Environment.(map[string]any); ok {
 			p.env = env
 		}
 	case slsa.PredicateProvenanceV1:
-		var v slsa.ProvenanceV1
-		if err := json.Unmarshal(st.Predicate, &v); err != nil {
-			return nil, fmt.Errorf("predicate: %v: %w", err, ErrMalformedProvenance)
+		v, err := st.ProvenanceV1()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
 		}
-		p.v1 = &v
+		p.v1 = v
 		p.buildType = v.BuildDefinition.BuildType
 		p.builderID = v.RunDetails.Builder.ID
 		p.env = v.BuildDefinition.InternalParameters
 		p.upper = true
-	default:
-		return nil, fmt.Errorf("predicate type %q is not SLSA provenance v0.2 or v1: %w", st.PredicateType, ErrUnknownPredicate)
 	}
 	if p.builderID == "" {
 		return nil, fmt.Errorf("builder id: missing: %w", ErrMalformedProvenance)

@@ -3,7 +3,6 @@ package verify
 import (
 	"crypto/x509"
 	"encoding/asn1"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -20,8 +19,9 @@ import (
 // real slsa-github-generator and PyPI runs.
 
 type vector struct {
-	stmt *slsa.Statement
-	cert *sigstore.Certificate
+	payload []byte
+	stmt    *slsa.Statement
+	cert    *sigstore.Certificate
 }
 
 // fulcioExt maps the Fulcio extension OIDs (1.3.6.1.4.1.57264.1.N) the
@@ -112,11 +112,11 @@ func loadVector(t testing.TB, rel string) vector {
 	default:
 		t.Fatalf("%s: neither a DSSE bundle nor a PEP 740 attestation", rel)
 	}
-	var st slsa.Statement
-	if err := json.Unmarshal(payload, &st); err != nil {
+	st, err := slsa.ParseStatement(payload)
+	if err != nil {
 		t.Fatalf("%s: payload: %v", rel, err)
 	}
-	return vector{stmt: &st, cert: fulcioClaims(t, der)}
+	return vector{payload: payload, stmt: st, cert: fulcioClaims(t, der)}
 }
 
 // mutate returns a copy of st whose predicate went through edit (as a
@@ -136,5 +136,3 @@ func mutate(t testing.TB, st *slsa.Statement, edit func(pred map[string]any)) *s
 	out.Predicate = b
 	return &out
 }
-
-func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

@@ -201,7 +201,6 @@ type Options struct {
 // attState is an attestation after its signature check.
 type attState struct {
 	att     attestation.Item
-	readErr error
 	message bool             // message-signature bundle: verified per artifact
 	msg     digest.Set       // its unverified signed digest
 	res     *sigstore.Result // verified DSSE result
@@ -588,7 +587,7 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 		ev.Verified = true
 		return ev
 	}
-	if matchSubject(st, a.Digest) < 0 {
+	if _, ok := st.MatchSubject(a.Digest); !ok {
 		return fail(fmt.Errorf("the artifact (%s) is not among the statement's subjects: %w", describeDigest(a.Digest), ErrSubjectMismatch))
 	}
 	pep740 := s.att.Format == attestation.FormatPEP740Attestation || s.att.Format == attestation.FormatPEP740Provenance
