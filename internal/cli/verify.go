@@ -68,7 +68,7 @@ Exit codes: 0 every artifact verified, 1 a verification failed, 2 usage,
 
   $ pedigree verify --provenance pypi_attestations-0.0.19.tar.gz.publish.attestation \
       --publisher github:trailofbits/pypi-attestations@release.yml pypi_attestations-0.0.19.tar.gz
-  PASSED: pypi_attestations-0.0.19.tar.gz: pypi_attestations-0.0.19.tar.gz.publish.attestation (signer https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19, issuer https://token.actions.githubusercontent.com)`,
+  PASSED: pypi_attestations-0.0.19.tar.gz: pypi_attestations-0.0.19.tar.gz.publish.attestation (signer https://github.com/trailofbits/pypi-attestations/.github/workflows/release.yml@refs/tags/v0.0.19, issuer https://token.actions.githubusercontent.com, predicate https://docs.pypi.org/attestations/publish/v1)`,
 		Args: cobra.MinimumNArgs(1),
 	}
 	fl := cmd.Flags()
