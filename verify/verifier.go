@@ -48,6 +48,9 @@ type Policy struct {
 	Publisher *TrustedPublisher
 	// Provenance is the SLSA provenance policy (slsa-verifier's semantics).
 	Provenance ProvenancePolicy
+	// VSA is the SLSA Verification Summary policy (slsa-verifier
+	// verify-vsa's semantics).
+	VSA VSAPolicy
 }
 
 // Validate checks the policy's own values; errors wrap ErrInvalidPolicy.
@@ -57,6 +60,9 @@ func (p Policy) Validate() error {
 		if (id.Issuer == "" && id.IssuerRegexp == "") || (id.SAN == "" && id.SANRegexp == "") {
 			return fmt.Errorf("a certificate identity needs both an OIDC issuer and an identity (exact or regexp): %w", ErrInvalidPolicy)
 		}
+	}
+	if err := p.VSA.Validate(); err != nil {
+		return err
 	}
 	return p.Provenance.Validate()
 }
@@ -361,9 +367,15 @@ func (v *Verifier) checkSignature(a attestation.Item, pol Policy) attState {
 		s.msg = a.Bundle.UnverifiedMessageDigest()
 		return s
 	}
-	s.res, s.err = attestation.Verify(v.sig, a, sigstore.VerifyOptions{Identity: pol.Identity})
+	if id := pol.VSA.KeyID; id != "" {
+		s.err = selectKeyID(&a, id)
+	}
+	if s.err == nil {
+		if s.res, s.err = attestation.Verify(v.sig, a, sigstore.VerifyOptions{Identity: pol.Identity}); s.err != nil {
+			s.err = signatureError(s.err, a.Source)
+		}
+	}
 	if s.err != nil {
-		s.err = signatureError(s.err, a.Source)
 		// Keep the unverified subjects, only to report the failure
 		// against the artifacts it claims to describe.
 		env := a.Envelope
@@ -391,6 +403,30 @@ func (v *Verifier) checkSignature(a attestation.Item, pol Policy) attState {
 	s.st = st
 	s.claimed = subjectDigests(st)
 	return s
+}
+
+// selectKeyID keeps only the envelope signatures that carry key id id (for
+// a bundle, its public key hint must be id), so the signature that verifies
+// is one made under that key id, as slsa-verifier's --public-key-id asks.
+func selectKeyID(a *attestation.Item, id string) error {
+	if a.Envelope != nil {
+		env := *a.Envelope
+		env.Signatures = nil
+		for _, sig := range a.Envelope.Signatures {
+			if sig.KeyID == id {
+				env.Signatures = append(env.Signatures, sig)
+			}
+		}
+		if len(env.Signatures) == 0 {
+			return fmt.Errorf("no signature of the envelope has key id %q: %w", id, ErrSignature)
+		}
+		a.Envelope = &env
+		return nil
+	}
+	if a.Bundle != nil && a.Bundle.KeyHint() == id {
+		return nil
+	}
+	return fmt.Errorf("the attestation is not signed under key id %q: %w", id, ErrSignature)
 }
 
 // signatureError wraps a signature-layer error with ErrSignature (keeping
@@ -584,6 +620,9 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 		if !pol.Provenance.IsZero() {
 			return fail(fmt.Errorf("a plain signature carries no SLSA provenance for --source-uri, --builder-id and the like to check: %w", ErrUnknownPredicate))
 		}
+		if !pol.VSA.IsZero() {
+			return fail(fmt.Errorf("a plain signature is not a verification summary: %w", ErrUnknownPredicate))
+		}
 		ev.Verified = true
 		return ev
 	}
@@ -597,6 +636,11 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 			name = ""
 		}
 		if err := CheckPEP740(st, PEP740Options{Filename: filepath.Base(name), Digest: a.Digest}); err != nil {
+			return fail(err)
+		}
+	}
+	if st.PredicateType == PredicateVSA || !pol.VSA.IsZero() {
+		if err := CheckVSA(st, pol.VSA); err != nil {
 			return fail(err)
 		}
 	}

@@ -39,6 +39,10 @@ type verifyFlags struct {
 	sourceBranch   string
 	inputs         []string
 	print          bool
+	verifierID     string
+	resourceURI    string
+	levels         []string
+	keyID          string
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -81,6 +85,10 @@ Exit codes: 0 every artifact verified, 1 a verification failed, 2 usage,
 	fl.StringVar(&f.identityRegexp, "cert-identity-regexp", "", "regular expression the certificate's identity must match")
 	fl.StringVar(&f.publisher, "publisher", "", "PyPI Trusted Publisher the signer must be: github:OWNER/REPO[@WORKFLOW] or gitlab:NAMESPACE/PROJECT[@FILE]")
 	addProvenancePolicyFlags(cmd, f)
+	fl.StringVar(&f.verifierID, "verifier-id", "", "SLSA verification summary: the verifier that must have issued it")
+	fl.StringVar(&f.resourceURI, "resource-uri", "", "SLSA verification summary: the resource it must be about")
+	fl.StringArrayVar(&f.levels, "verified-level", nil, "SLSA verification summary: a level it must claim, e.g. SLSA_BUILD_LEVEL_2 (repeatable)")
+	fl.StringVar(&f.keyID, "public-key-id", "", "the key id the verifying signature must carry (DSSE keyid, or a bundle's key hint)")
 	fl.BoolVar(&f.print, "print-provenance", false, "print each verified statement (JSON, one per line) to stdout; status lines then go to stderr")
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -170,6 +178,7 @@ func (f *verifyFlags) policy() (verify.Policy, error) {
 		SourceURI: f.sourceURI, BuilderID: f.builderID, SourceTag: f.sourceTag,
 		SourceVersionedTag: f.versionedTag, SourceBranch: f.sourceBranch,
 	}
+	pol.VSA = verify.VSAPolicy{VerifierID: f.verifierID, ResourceURI: f.resourceURI, VerifiedLevels: f.levels, KeyID: f.keyID}
 	for _, kv := range f.inputs {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok || k == "" {
@@ -313,7 +322,13 @@ func startsWithBrace(path string) (bool, error) {
 	return len(head) > 0 && head[0] == '{', nil
 }
 
-// parseArtifacts reads ARTIFACT arguments: an existing file, or ALG:HEX.
+// digestAlgorithmRE matches digest algorithm names as in-toto spells them
+// (sha256, sha512, gitCommit, gce_image_id...).
+var digestAlgorithmRE = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
+
+// parseArtifacts reads ARTIFACT arguments: an existing file, or ALG:DIGEST
+// (sha256:HEX, or any in-toto digest algorithm, such as a VSA's
+// gce_image_id:NUMBER).
 func parseArtifacts(args []string) ([]verify.Artifact, error) {
 	arts := make([]verify.Artifact, 0, len(args))
 	for _, arg := range args {
@@ -324,16 +339,16 @@ func parseArtifacts(args []string) ([]verify.Artifact, error) {
 			arts = append(arts, verify.Artifact{Path: arg})
 			continue
 		}
-		alg, hex, ok := strings.Cut(arg, ":")
-		if ok && (alg == digest.SHA256 || alg == digest.SHA384 || alg == digest.SHA512) {
-			if err := digest.ValidateValue(alg, hex); err != nil {
+		alg, value, ok := strings.Cut(arg, ":")
+		if ok && digestAlgorithmRE.MatchString(alg) && value != "" && !strings.ContainsAny(value, "/\\") {
+			if err := digest.ValidateValue(alg, value); err != nil {
 				return nil, usageError("verify: artifact %s: %v", arg, err)
 			}
-			arts = append(arts, verify.Artifact{Name: arg, Digest: digest.Set{alg: hex}})
+			arts = append(arts, verify.Artifact{Name: arg, Digest: digest.Set{alg: value}})
 			continue
 		}
 		if _, err := os.Stat(arg); err != nil {
-			return nil, fmt.Errorf("artifact %s: %w (give a file or sha256:HEX, sha384:HEX, sha512:HEX)", arg, err)
+			return nil, fmt.Errorf("artifact %s: %w (give a file, or ALG:DIGEST such as sha256:HEX)", arg, err)
 		}
 	}
 	return arts, nil
