@@ -96,6 +96,9 @@ type Provenance struct {
 	// SourceRef its ref (refs/tags/v1), from the provenance.
 	SourceURI string `json:"sourceUri,omitempty"`
 	SourceRef string `json:"sourceRef,omitempty"`
+	// SourceCommit is the source's git commit, from the first material or
+	// resolved dependency (gitCommit or sha1).
+	SourceCommit string `json:"sourceCommit,omitempty"`
 }
 
 // CheckProvenance applies o.Policy to a SLSA v0.2 or v1 statement whose
@@ -178,6 +181,7 @@ func CheckProvenance(st *slsa.Statement, o ProvenanceOptions) (*Provenance, erro
 			return nil, err
 		}
 	}
+	out.SourceCommit = prov.sourceCommit()
 	if uri, err := prov.sourceURI(); err == nil {
 		if repo, ref, err := splitGitURI(uri); err == nil {
 			out.SourceURI, out.SourceRef = repo, ref

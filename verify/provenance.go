@@ -167,6 +167,21 @@ func (p *provenance) sourceURI() (string, error) {
 	return uri, nil
 }
 
+// sourceCommit is the git commit of the first material or resolved
+// dependency, or "".
+func (p *provenance) sourceCommit() string {
+	var d map[string]string
+	if p.v02 != nil && len(p.v02.Materials) > 0 {
+		d = p.v02.Materials[0].Digest
+	} else if p.v1 != nil && len(p.v1.BuildDefinition.ResolvedDependencies) > 0 {
+		d = p.v1.BuildDefinition.ResolvedDependencies[0].Digest
+	}
+	if c := d["gitCommit"]; c != "" {
+		return c
+	}
+	return d["sha1"]
+}
+
 // triggerURI is git+https://host/o/r@ref of what started the build.
 func (p *provenance) triggerURI() (string, error) {
 	switch p.style {

@@ -165,6 +165,7 @@ type Evaluation struct {
 	BuilderID      string     `json:"builderId,omitempty"`
 	SourceURI      string     `json:"sourceUri,omitempty"`
 	SourceRef      string     `json:"sourceRef,omitempty"`
+	SourceCommit   string     `json:"sourceCommit,omitempty"`
 	SignerIdentity string     `json:"signerIdentity,omitempty"`
 	SignerIssuer   string     `json:"signerIssuer,omitempty"`
 	KeyID          string     `json:"keyId,omitempty"`
@@ -650,7 +651,10 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 		if err != nil {
 			return fail(err)
 		}
-		ev.BuildType, ev.BuilderID, ev.SourceURI, ev.SourceRef = p.BuildType, p.BuilderID, p.SourceURI, p.SourceRef
+		ev.BuildType, ev.BuilderID, ev.SourceURI, ev.SourceRef, ev.SourceCommit = p.BuildType, p.BuilderID, p.SourceURI, p.SourceRef, p.SourceCommit
+		if cert != nil && cert.SourceRepositoryDigest != "" {
+			ev.SourceCommit = cert.SourceRepositoryDigest // what Fulcio attests
+		}
 	default:
 		if !pol.Provenance.IsZero() {
 			return fail(fmt.Errorf("predicate type %q is not SLSA provenance, which --source-uri, --builder-id and the like need: %w", st.PredicateType, ErrUnknownPredicate))

@@ -12,6 +12,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,6 +25,7 @@ import (
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/dsse"
+	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
@@ -419,5 +421,60 @@ func TestVerifyBatch(t *testing.T) {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(rep); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A DSSE envelope with an embedded certificate but no transparency-log
+// evidence (slsa-github-generator's legacy .intoto.jsonl form) has no proof
+// of signing time: refused, with the reason. Built from the real generic
+// v14 bundle's signature and certificate.
+func TestVerifyLegacyEnvelopeRefused(t *testing.T) {
+	dir := testshared.Dir(t, "vectors")
+	data, err := os.ReadFile(filepath.Join(dir, genericV14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		DSSE struct {
+			Payload     []byte `json:"payload"`
+			PayloadType string `json:"payloadType"`
+			Signatures  []struct {
+				Sig []byte `json:"sig"`
+			} `json:"signatures"`
+		} `json:"dsseEnvelope"`
+		VM struct {
+			Certificate struct {
+				RawBytes []byte `json:"rawBytes"`
+			} `json:"certificate"`
+		} `json:"verificationMaterial"`
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: b.VM.Certificate.RawBytes})
+	legacy, _ := json.Marshal(map[string]any{
+		"payloadType": b.DSSE.PayloadType,
+		"payload":     b.DSSE.Payload,
+		"signatures":  []any{map[string]any{"keyid": "", "sig": b.DSSE.Signatures[0].Sig, "cert": string(certPEM)}},
+	})
+	items := parseItems(t, legacy, "legacy.intoto.jsonl")
+	v, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := v.Verify(context.Background(), Options{
+		Artifacts:    []Artifact{{Digest: digest.Set{digest.SHA256: "376e7e01348585b6e6643bc6663146b9d525d9b41228bf180eaeb4d4a3706caa"}}},
+		Attestations: items,
+		Policy:       Policy{Provenance: ProvenancePolicy{SourceURI: exampleSource}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Artifacts[0]
+	if r.Verified || !errors.Is(r.Err(), ErrSignature) || !errors.Is(r.Err(), sigstore.ErrNoTimestamp) {
+		t.Fatalf("legacy envelope: %+v", r)
+	}
+	if !strings.Contains(r.Error, "transparency-log evidence") {
+		t.Errorf("the reason does not say what is missing: %s", r.Error)
 	}
 }

@@ -33,6 +33,7 @@ Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.
 		Example: `  $ pedigree verify-artifact --provenance-path binary-linux-amd64-push-v14.intoto.jsonl \
       --source-uri github.com/slsa-framework/example-package --source-tag v14 \
       binary-linux-amd64-push-v14
+  Verified build using builder "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.1.0" at commit 4d329c75e7ec1725f7c9ce917a8799d408d06be3
   Verifying artifact binary-linux-amd64-push-v14: PASSED
 
   PASSED: SLSA verification passed`,
@@ -86,6 +87,7 @@ Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.
 				fmt.Fprintf(a.stderr, "%s: %s\n", slsaVerifierFailed, oneLine(reason))
 				return silentFailure()
 			}
+			fmt.Fprintf(a.stderr, "Verified build using builder %q at commit %s\n", passed.BuilderID, passed.SourceCommit)
 			if f.print && passed.Statement != nil {
 				if _, err := fmt.Fprintf(a.stdout, "%s\n", passed.Statement); err != nil {
 					return err
