@@ -40,6 +40,16 @@ func seedStatements(f *testing.F) {
 			}
 		}
 	}
+	if p := testshared.Path("vectors", "vsa", "gke-gce-pre.bcid-vsa.jsonl"); p != "" {
+		if data, err := os.ReadFile(p); err == nil {
+			var env struct {
+				Payload []byte `json:"payload"`
+			}
+			if json.Unmarshal(data, &env) == nil {
+				f.Add(env.Payload)
+			}
+		}
+	}
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "statements", "*.json"))
 	for _, p := range seeds {
 		if data, err := os.ReadFile(p); err == nil {
@@ -80,6 +90,9 @@ func FuzzCheckProvenance(f *testing.F) {
 			}
 		}
 		_ = CheckPEP740(st, PEP740Options{Filename: "pkg-1.0-py3-none-any.whl", Digest: map[string]string{"sha256": "00"}})
+		if err := CheckVSA(st, VSAPolicy{VerifierID: "v", ResourceURI: "r", VerifiedLevels: []string{"SLSA_BUILD_LEVEL_1", "X"}}); err == nil && st.PredicateType != PredicateVSA {
+			t.Fatalf("predicate type %q passed as a verification summary", st.PredicateType)
+		}
 	})
 }
 
