@@ -221,14 +221,24 @@ type attState struct {
 // passes when at least one attestation whose verified subject is the
 // artifact passes every check of pol. Attestations are verified once each,
 // artifacts hashed once each, both across the Verifier's workers. It returns
-// an error only when an artifact cannot be read (ErrRead), the policy is
-// invalid (ErrInvalidPolicy) or ctx ends; verification failures are in the
+// an error only when an artifact cannot be read (ErrRead), the policy or an
+// artifact is invalid or missing (ErrInvalidPolicy) or ctx ends; verification failures are in the
 // Report, each ArtifactResult.Err wrapping ErrNoAttestation, ErrSignature,
 // ErrNoPolicy or a policy error.
 func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 	pol, artifacts, atts := o.Policy, o.Artifacts, o.Attestations
 	if err := pol.Validate(); err != nil {
 		return nil, err
+	}
+	if len(artifacts) == 0 {
+		return nil, fmt.Errorf("no artifact to verify: %w", ErrInvalidPolicy)
+	}
+	for i, a := range artifacts {
+		if a.Path == "" {
+			if err := a.Digest.Validate(); err != nil {
+				return nil, fmt.Errorf("artifact %d: give a file or a digest: %v: %w", i, err, ErrInvalidPolicy)
+			}
+		}
 	}
 	states := make([]attState, len(atts), len(atts)+len(o.Unreadable))
 	if err := v.parallel(ctx, len(atts), func(i int) error {

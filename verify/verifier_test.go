@@ -378,6 +378,12 @@ func TestVerifyErrors(t *testing.T) {
 	if _, err := v.Verify(context.Background(), Options{Policy: Policy{Identity: &sigstore.Identity{SAN: "x"}}}); !errors.Is(err, ErrInvalidPolicy) {
 		t.Errorf("identity without issuer: %v", err)
 	}
+	if _, err := v.Verify(context.Background(), Options{}); !errors.Is(err, ErrInvalidPolicy) {
+		t.Errorf("no artifact: %v", err)
+	}
+	if _, err := v.Verify(context.Background(), Options{Artifacts: []Artifact{{Name: "x"}}}); !errors.Is(err, ErrInvalidPolicy) {
+		t.Errorf("artifact without file or digest: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	dir := t.TempDir()
