@@ -103,7 +103,7 @@ func statementSubjectsMatch(payload []byte, want digest.Set) error {
 	return errors.New("artifact digest is not among the statement's subjects")
 }
 
-func fileDigest(t *testing.T, path string) digest.Set {
+func fileDigest(t testing.TB, path string) digest.Set {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

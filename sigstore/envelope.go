@@ -3,8 +3,11 @@ package sigstore
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/rsa"
+	"encoding/asn1"
 	"fmt"
+	"math/big"
 
 	"github.com/sigstore/sigstore/pkg/signature"
 
@@ -15,7 +18,8 @@ import (
 // bundle) with the Verifier's public keys: it passes when at least one
 // signature verifies over PAE(payloadType, payload) with one of the keys.
 // Key ids in the envelope are hints and are not trusted to pick a key. RSA
-// signatures may be PKCS#1 v1.5 or PSS (in-toto tooling signs with PSS).
+// signatures may be PKCS#1 v1.5 or PSS (in-toto tooling signs with PSS);
+// ECDSA signatures ASN.1 DER or IEEE P1363 (r||s).
 //
 // A bare envelope has no transparency log evidence, so a certificate-signed
 // envelope cannot be verified at all (attestation.Parse turns one into a
@@ -55,9 +59,19 @@ func (k *trustedKey) verifyDSSE(sig, pae []byte) bool {
 	if k.dsse.VerifySignature(bytes.NewReader(sig), bytes.NewReader(pae)) == nil {
 		return true
 	}
-	if pub, ok := k.pub.(*rsa.PublicKey); ok {
+	switch pub := k.pub.(type) {
+	case *rsa.PublicKey:
 		pss, err := signature.LoadRSAPSSVerifier(pub, crypto.SHA256, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthAuto})
 		return err == nil && pss.VerifySignature(bytes.NewReader(sig), bytes.NewReader(pae)) == nil
+	case *ecdsa.PublicKey:
+		// IEEE P1363 r||s, as some KMS-backed signers write (the SLSA VSA
+		// vectors do).
+		size := (pub.Curve.Params().BitSize + 7) / 8
+		if len(sig) != 2*size {
+			return false
+		}
+		der, err := asn1.Marshal(struct{ R, S *big.Int }{new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])})
+		return err == nil && k.dsse.VerifySignature(bytes.NewReader(der), bytes.NewReader(pae)) == nil
 	}
 	return false
 }
