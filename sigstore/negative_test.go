@@ -429,6 +429,15 @@ func TestVerifyBundleErrors(t *testing.T) {
 		{"message signature with another artifact", readTestdata(t, "happy-path-v0.3.sigstore.json"), nil, sigstore.VerifyOptions{ArtifactDigest: otherDigest, Identity: beacon}, sigstore.ErrMessageDigest},
 		{"message signature, only a sha512 digest", readTestdata(t, "happy-path-v0.3.sigstore.json"), nil, sigstore.VerifyOptions{ArtifactDigest: digest.Set{digest.SHA512: strings.Repeat("ab", 64)}, Identity: beacon}, sigstore.ErrMessageDigest},
 		{"certificate bundle with --key", readTestdata(t, "happy-path-v0.3.sigstore.json"), []sigstore.Option{sigstore.WithPublicKeys(k.priv.Public())}, sigstore.VerifyOptions{ArtifactDigest: artifact}, sigstore.ErrKeyRequired},
+		{"an extra tlog entry from a log the root does not name", editJSON(t, "happy-path-v0.3.sigstore.json", func(m map[string]any) {
+			entries := vm(m)["tlogEntries"].([]any)
+			extra := map[string]any{}
+			for k, v := range entries[0].(map[string]any) {
+				extra[k] = v
+			}
+			extra["logId"] = map[string]any{"keyId": base64.StdEncoding.EncodeToString(make([]byte, 32))}
+			vm(m)["tlogEntries"] = append(entries, extra)
+		}), nil, sigstore.VerifyOptions{ArtifactDigest: artifact, Identity: beacon}, sigstore.ErrVerification},
 		{"rekor v2 bundle against public-good", readTestdata(t, "rekor2-happy-path.sigstore.json"), nil, sigstore.VerifyOptions{ArtifactDigest: artifact, Identity: beacon}, sigstore.ErrVerification},
 	}
 	for _, tt := range tests {
@@ -538,5 +547,77 @@ func TestConcurrentVerify(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// messageBundle builds a key-signed message-signature bundle v0.3 over
+// data (no transparency log entry), as cosign sign-blob --key
+// --tlog-upload=false would.
+func messageBundle(t testing.TB, priv crypto.Signer, data []byte, alg string) []byte {
+	t.Helper()
+	var sum []byte
+	var sig []byte
+	var err error
+	switch alg {
+	case "SHA2_256":
+		s := sha256.Sum256(data)
+		sum = s[:]
+	case "SHA2_512":
+		s := crypto.SHA512.New()
+		s.Write(data)
+		sum = s.Sum(nil)
+	}
+	switch k := priv.(type) {
+	case *ecdsa.PrivateKey:
+		sig, err = ecdsa.SignASN1(rand.Reader, k, sum)
+	case ed25519.PrivateKey:
+		sig, err = k.Sign(rand.Reader, sum, &ed25519.Options{Hash: crypto.SHA512})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := keys.ID(priv.Public())
+	out, err := json.Marshal(map[string]any{
+		"mediaType":            sigstore.MediaTypeBundleV03,
+		"verificationMaterial": map[string]any{"publicKey": map[string]any{"hint": id}},
+		"messageSignature": map[string]any{
+			"messageDigest": map[string]any{"algorithm": alg, "digest": sum},
+			"signature":     sig,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestKeyMessageSignature(t *testing.T) {
+	data := readTestdata(t, "a.txt")
+	p256, ed := testKeys(t)[0].priv, testKeys(t)[2].priv
+	sum512 := crypto.SHA512.New()
+	sum512.Write(data)
+	tests := []struct {
+		name     string
+		priv     crypto.Signer
+		alg      string
+		artifact digest.Set
+		wantErr  error
+	}{
+		{"ecdsa-p256 sha256", p256, "SHA2_256", fileDigest(t, filepath.Join("testdata", "a.txt")), nil},
+		{"ed25519ph sha512", ed, "SHA2_512", digest.Set{digest.SHA512: fmt.Sprintf("%x", sum512.Sum(nil))}, nil},
+		{"ecdsa-p256 other artifact", p256, "SHA2_256", digest.Set{digest.SHA256: strings.Repeat("0", 64)}, sigstore.ErrMessageDigest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := mustParse(t, messageBundle(t, tt.priv, data, tt.alg))
+			v := publicGoodVerifier(t, sigstore.WithPublicKeys(tt.priv.Public()))
+			res, err := v.VerifyBundle(b, sigstore.VerifyOptions{ArtifactDigest: tt.artifact})
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("got %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && (!res.MessageDigest.Equal(tt.artifact) || res.Payload != nil) {
+				t.Errorf("result %+v", res)
+			}
+		})
 	}
 }
