@@ -255,6 +255,8 @@ func TestDetectLocal(t *testing.T) {
 			f["remote get-url upstream"] = "git@gitlab.com:g/p.git\n"
 		}).run, "ssh://git@gitlab.com/g/p.git", "refs/heads/main", false, false, 0},
 		{"no remote", repo(func(f fakeGit) { f["remote"] = "" }).run, "", "refs/heads/main", false, false, 0},
+		{"local path remote", repo(func(f fakeGit) { f["remote get-url origin"] = "/srv/git/my repo.git\n" }).run, "file:///srv/git/my%20repo.git", "refs/heads/main", false, false, 0},
+		{"relative path remote", repo(func(f fakeGit) { f["remote get-url origin"] = "../upstream\n" }).run, "", "refs/heads/main", false, false, 0},
 		{"no commit", repo(func(f fakeGit) { delete(f, "rev-parse --verify -q HEAD") }).run, "", "", false, true, 1},
 		{"no git", noGit, "", "", false, true, 1},
 	}
