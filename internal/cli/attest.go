@@ -640,6 +640,11 @@ func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
 			opts.Force = true
 		}
 	}
+	if dir := filepath.Dir(out); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
 	if err := atomicfile.WriteFile(out, content, opts); err != nil {
 		return nil, outputError(err)
 	}
