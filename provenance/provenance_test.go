@@ -294,13 +294,10 @@ func TestGenerateErrors(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]byte{"pkg-1.0-py3-none-any.whl": []byte("wheel bytes"), "pkg-1.0.tar.gz": []byte("sdist bytes")}
-	var paths []string
 	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		paths = append(paths, p)
 	}
 	for _, alg := range keys.Algorithms() {
 		t.Run(string(alg), func(t *testing.T) {
