@@ -32,42 +32,20 @@ func testStatement(t testing.TB) []byte {
 	return fmt.Appendf(nil, `{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"a.txt","digest":{"sha256":%q}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://example.com/t"},"runDetails":{"builder":{"id":"https://example.com/b"}}}}`, d[digest.SHA256])
 }
 
-// signDSSE signs PAE(type, payload) the way a Sigstore bundle verifier
-// checks it: ECDSA over SHA-256/384 in DER, pure Ed25519, RSA PKCS#1 v1.5
-// over SHA-256 (or PSS when pss is set).
+// signDSSE signs an in-toto payload with dsse.Sign, with a keyid hint
+// (which NewDSSEBundle must drop) and, for RSA, PKCS#1 v1.5 as Sigstore
+// bundles need, or PSS when pss is set.
 func signDSSE(t testing.TB, priv crypto.Signer, payload []byte, pss bool) *dsse.Envelope {
 	t.Helper()
-	pae := dsse.PAE(dsse.PayloadTypeInToto, payload)
-	var sig []byte
-	var err error
-	switch k := priv.(type) {
-	case ed25519.PrivateKey:
-		sig = ed25519.Sign(k, pae)
-	case *ecdsa.PrivateKey:
-		var h []byte
-		if k.Curve == elliptic.P384() {
-			s := crypto.SHA384.New()
-			s.Write(pae)
-			h = s.Sum(nil)
-		} else {
-			s := sha256.Sum256(pae)
-			h = s[:]
-		}
-		sig, err = ecdsa.SignASN1(rand.Reader, k, h)
-	case *rsa.PrivateKey:
-		h := sha256.Sum256(pae)
-		if pss {
-			sig, err = rsa.SignPSS(rand.Reader, k, crypto.SHA256, h[:], nil)
-		} else {
-			sig, err = rsa.SignPKCS1v15(rand.Reader, k, crypto.SHA256, h[:])
-		}
-	default:
-		t.Fatalf("key type %T", priv)
+	scheme := dsse.RSAPKCS1v15
+	if pss {
+		scheme = dsse.RSAPSS
 	}
+	env, err := dsse.Sign(priv, dsse.PayloadTypeInToto, payload, dsse.SignOptions{KeyID: "some-hint", RSAScheme: scheme})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &dsse.Envelope{PayloadType: dsse.PayloadTypeInToto, Payload: payload, Signatures: []dsse.Signature{{KeyID: "some-hint", Sig: sig}}}
+	return env
 }
 
 type testKey struct {
@@ -461,7 +439,14 @@ func TestVerifyBundleErrors(t *testing.T) {
 func TestVerifyEnvelopeErrors(t *testing.T) {
 	k := testKeys(t)[0]
 	env := signDSSE(t, k.priv, testStatement(t), false)
+	other := signDSSE(t, testKeys(t)[2].priv, testStatement(t), false)
 	v := publicGoodVerifier(t, sigstore.WithPublicKeys(k.priv.Public()))
+	// Signed by another key too: still ours.
+	both := *env
+	both.Signatures = append(append([]dsse.Signature(nil), other.Signatures...), env.Signatures...)
+	if res, err := v.VerifyEnvelope(&both, sigstore.VerifyOptions{}); err != nil || res.Signer.KeyID != keyID(t, k.priv.Public()) {
+		t.Errorf("envelope signed by another key and ours: %v", err)
+	}
 	tests := []struct {
 		name    string
 		v       *sigstore.Verifier
@@ -474,6 +459,9 @@ func TestVerifyEnvelopeErrors(t *testing.T) {
 		{"nil", v, nil, sigstore.VerifyOptions{}, sigstore.ErrBundle},
 		{"no signature", v, &dsse.Envelope{PayloadType: env.PayloadType, Payload: env.Payload}, sigstore.VerifyOptions{}, sigstore.ErrBundle},
 		{"other payload type", v, &dsse.Envelope{PayloadType: "text/plain", Payload: env.Payload, Signatures: env.Signatures}, sigstore.VerifyOptions{}, sigstore.ErrVerification},
+		{"a bad signature naming our key", v, &dsse.Envelope{PayloadType: env.PayloadType, Payload: env.Payload, Signatures: []dsse.Signature{
+			env.Signatures[0], {KeyID: keyID(t, k.priv.Public()), Sig: other.Signatures[0].Sig}}}, sigstore.VerifyOptions{}, dsse.ErrSignature},
+		{"signed by another key only", v, other, sigstore.VerifyOptions{}, sigstore.ErrVerification},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -620,4 +608,13 @@ func TestKeyMessageSignature(t *testing.T) {
 			}
 		})
 	}
+}
+
+func keyID(t testing.TB, pub crypto.PublicKey) string {
+	t.Helper()
+	id, err := keys.ID(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature/options"
 
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/keys"
 )
 
@@ -56,6 +57,8 @@ func WithPublicKeys(pubs ...crypto.PublicKey) Option {
 type Verifier struct {
 	root *TrustedRoot
 	keys []*trustedKey
+	// envelopes verifies bare DSSE envelopes with keys; nil without keys.
+	envelopes *dsse.Verifier
 }
 
 // NewVerifier returns a Verifier. Without WithTrustedRoot it trusts the
@@ -75,8 +78,17 @@ func NewVerifier(opts ...Option) (*Verifier, error) {
 		}
 		v.root = tr
 	}
-	for _, k := range v.keys {
+	pubs := make([]crypto.PublicKey, len(v.keys))
+	for i, k := range v.keys {
 		k.bind(v.root)
+		pubs[i] = k.pub
+	}
+	if len(pubs) > 0 {
+		ev, err := dsse.NewVerifier(pubs, dsse.WithECDSARawSignatures())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrKey, err)
+		}
+		v.envelopes = ev
 	}
 	return v, nil
 }
