@@ -32,7 +32,7 @@ func (v *Verifier) VerifyEnvelope(env *dsse.Envelope, o VerifyOptions) (*Result,
 		return nil, fmt.Errorf("%w: DSSE envelope: no signature", ErrBundle)
 	}
 	if len(v.keys) == 0 {
-		return nil, fmt.Errorf("%w: a bare DSSE envelope can only be verified with a public key", ErrKeyRequired)
+		return nil, fmt.Errorf("%w: a bare DSSE envelope carries no certificate or transparency log evidence; it can only be verified with a public key", ErrKeyRequired)
 	}
 	if o.Identity != nil {
 		return nil, fmt.Errorf("%w: a certificate identity was asked for, but a bare DSSE envelope is verified with a key", ErrIdentity)
