@@ -138,8 +138,8 @@ func TestPublisherKinds(t *testing.T) {
 	}
 }
 
-// edit decodes a testdata object generically, changes it and re-encodes it.
-func edit(t testing.TB, name string, f func(m map[string]any)) []byte {
+// editPEP740 decodes a testdata object generically, changes it and re-encodes it.
+func editPEP740(t testing.TB, name string, f func(m map[string]any)) []byte {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(readPEP740(t, name), &m); err != nil {
@@ -166,26 +166,26 @@ func TestPEP740Errors(t *testing.T) {
 	}{
 		{"truncated", false, readPEP740(t, att)[:100], pypi.ErrPEP740, ""},
 		{"not JSON", false, []byte("hello"), pypi.ErrPEP740, ""},
-		{"version 2", false, edit(t, att, func(m map[string]any) { m["version"] = 2 }), pypi.ErrPEP740, "version"},
-		{"no version", false, edit(t, att, func(m map[string]any) { delete(m, "version") }), pypi.ErrPEP740, "version"},
-		{"unknown member", false, edit(t, att, func(m map[string]any) { m["signature"] = "x" }), pypi.ErrPEP740, "signature"},
-		{"no certificate", false, edit(t, att, func(m map[string]any) { delete(vm(m), "certificate") }), pypi.ErrPEP740, "verification_material.certificate"},
-		{"certificate not DER", false, edit(t, att, func(m map[string]any) { vm(m)["certificate"] = "AAAA" }), pypi.ErrPEP740, "verification_material.certificate"},
-		{"certificate not base64", false, edit(t, att, func(m map[string]any) { vm(m)["certificate"] = "not base64!" }), pypi.ErrPEP740, ""},
-		{"no transparency entries", false, edit(t, att, func(m map[string]any) { vm(m)["transparency_entries"] = []any{} }), pypi.ErrPEP740, "transparency_entries"},
-		{"transparency entry not an object", false, edit(t, att, func(m map[string]any) { vm(m)["transparency_entries"] = []any{"x"} }), pypi.ErrPEP740, "transparency_entries[0]"},
-		{"empty signature", false, edit(t, att, func(m map[string]any) { m["envelope"].(map[string]any)["signature"] = "" }), pypi.ErrPEP740, "envelope.signature"},
-		{"no statement", false, edit(t, att, func(m map[string]any) { delete(m["envelope"].(map[string]any), "statement") }), pypi.ErrPEP740, "envelope.statement"},
+		{"version 2", false, editPEP740(t, att, func(m map[string]any) { m["version"] = 2 }), pypi.ErrPEP740, "version"},
+		{"no version", false, editPEP740(t, att, func(m map[string]any) { delete(m, "version") }), pypi.ErrPEP740, "version"},
+		{"unknown member", false, editPEP740(t, att, func(m map[string]any) { m["signature"] = "x" }), pypi.ErrPEP740, "signature"},
+		{"no certificate", false, editPEP740(t, att, func(m map[string]any) { delete(vm(m), "certificate") }), pypi.ErrPEP740, "verification_material.certificate"},
+		{"certificate not DER", false, editPEP740(t, att, func(m map[string]any) { vm(m)["certificate"] = "AAAA" }), pypi.ErrPEP740, "verification_material.certificate"},
+		{"certificate not base64", false, editPEP740(t, att, func(m map[string]any) { vm(m)["certificate"] = "not base64!" }), pypi.ErrPEP740, ""},
+		{"no transparency entries", false, editPEP740(t, att, func(m map[string]any) { vm(m)["transparency_entries"] = []any{} }), pypi.ErrPEP740, "transparency_entries"},
+		{"transparency entry not an object", false, editPEP740(t, att, func(m map[string]any) { vm(m)["transparency_entries"] = []any{"x"} }), pypi.ErrPEP740, "transparency_entries[0]"},
+		{"empty signature", false, editPEP740(t, att, func(m map[string]any) { m["envelope"].(map[string]any)["signature"] = "" }), pypi.ErrPEP740, "envelope.signature"},
+		{"no statement", false, editPEP740(t, att, func(m map[string]any) { delete(m["envelope"].(map[string]any), "statement") }), pypi.ErrPEP740, "envelope.statement"},
 		{"trailing data", false, append(readPEP740(t, att), []byte(" {}")...), pypi.ErrPEP740, ""},
-		{"provenance version 0", true, edit(t, prov, func(m map[string]any) { m["version"] = 0 }), pypi.ErrPEP740, "version"},
-		{"provenance without bundles", true, edit(t, prov, func(m map[string]any) { m["attestation_bundles"] = []any{} }), pypi.ErrPEP740, "attestation_bundles"},
-		{"publisher without kind", true, edit(t, prov, func(m map[string]any) {
+		{"provenance version 0", true, editPEP740(t, prov, func(m map[string]any) { m["version"] = 0 }), pypi.ErrPEP740, "version"},
+		{"provenance without bundles", true, editPEP740(t, prov, func(m map[string]any) { m["attestation_bundles"] = []any{} }), pypi.ErrPEP740, "attestation_bundles"},
+		{"publisher without kind", true, editPEP740(t, prov, func(m map[string]any) {
 			delete(m["attestation_bundles"].([]any)[0].(map[string]any)["publisher"].(map[string]any), "kind")
 		}), pypi.ErrPEP740, "attestation_bundles[0].publisher.kind"},
-		{"bundle without attestations", true, edit(t, prov, func(m map[string]any) {
+		{"bundle without attestations", true, editPEP740(t, prov, func(m map[string]any) {
 			m["attestation_bundles"].([]any)[0].(map[string]any)["attestations"] = []any{}
 		}), pypi.ErrPEP740, "attestation_bundles[0].attestations"},
-		{"bad nested attestation", true, edit(t, prov, func(m map[string]any) {
+		{"bad nested attestation", true, editPEP740(t, prov, func(m map[string]any) {
 			a := m["attestation_bundles"].([]any)[0].(map[string]any)["attestations"].([]any)[0].(map[string]any)
 			a["envelope"].(map[string]any)["signature"] = ""
 		}), pypi.ErrPEP740, "attestation_bundles[0].attestations[0].envelope.signature"},
