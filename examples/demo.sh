@@ -14,6 +14,11 @@ pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
 
+# The release's subjects: sha256sum lines (sha256sum -c checks them, from
+# dist/), and the same as slsa-github-generator's base64-subjects.
+pedigree digest dist
+pedigree digest --format base64 'dist/*'
+
 # attest: SLSA v1 provenance for the wheel and sdist, in the scratch directory
 # so the checkout stays clean. Without a key the statement is unsigned (and
 # attest says so); with a key from keygen it is a signed DSSE envelope.
