@@ -228,22 +228,27 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	for _, w := range build.Warnings {
 		fmt.Fprintf(a.stderr, "warning: %s\n", w)
 	}
+	// resolved are dependencies beyond the source (appended after it):
+	// the extension point for `attest --lock FILE` (issue #5), which fills
+	// it with the lock file's packages.
+	var resolved []slsa.ResourceDescriptor
 	finished := times[1]
 	if !derive {
 		finished = a.now()
 	}
 	st, payload, err := provenance.Generate(provenance.Options{
-		Subjects:           subjects,
-		Build:              build,
-		BuilderID:          f.builderID,
-		BuildType:          f.buildType,
-		InvocationID:       f.invocationID,
-		ExternalParameters: ext,
-		InternalParameters: internal,
-		Byproducts:         byproducts,
-		StartedOn:          times[0],
-		FinishedOn:         finished,
-		DeriveInvocationID: derive,
+		ResolvedDependencies: resolved,
+		Subjects:             subjects,
+		Build:                build,
+		BuilderID:            f.builderID,
+		BuildType:            f.buildType,
+		InvocationID:         f.invocationID,
+		ExternalParameters:   ext,
+		InternalParameters:   internal,
+		Byproducts:           byproducts,
+		StartedOn:            times[0],
+		FinishedOn:           finished,
+		DeriveInvocationID:   derive,
 	})
 	if err != nil {
 		var fe *slsa.FieldError
