@@ -405,3 +405,25 @@ func TestOverrideSource(t *testing.T) {
 		t.Fatal("empty override changed something")
 	}
 }
+
+// FuzzRedactURL: whatever the remote, a password placed in its user
+// information never survives, and http(s) URLs keep no user at all.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https://github.com/o/r.git", "ghs_secret")
+	f.Add("ssh://git@host:2222/r.git", "pw")
+	f.Add("git@github.com:o/r.git", "x")
+	f.Fuzz(func(t *testing.T, remote, secret string) {
+		_ = RedactURL(remote)
+		if len(secret) < 6 || strings.ContainsAny(secret, "@/:?#%[] \\") {
+			return
+		}
+		scheme, rest, ok := strings.Cut(remote, "://")
+		if !ok || scheme == "" || strings.ContainsAny(scheme, "@/:?#%[] \\") {
+			return
+		}
+		withSecret := scheme + "://user:" + secret + "@" + rest
+		if got := RedactURL(withSecret); strings.Contains(got, ":"+secret+"@") {
+			t.Fatalf("RedactURL(%q) = %q keeps the password", withSecret, got)
+		}
+	})
+}

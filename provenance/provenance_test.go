@@ -363,8 +363,10 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatalf("%s: a changed artifact verified", name)
 				}
 			}
+			// Every byte is covered in the dsse package's tamper test; here a
+			// spread of positions through the whole statement.
 			artifact := files["pkg-1.0.tar.gz"]
-			for i := range payload {
+			for i := 0; i < len(payload); i += 1 + len(payload)/97 {
 				e := *env
 				e.Payload = bytes.Clone(payload)
 				e.Payload[i] ^= 0x04

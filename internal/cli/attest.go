@@ -99,12 +99,19 @@ Exit codes: 0 written, 2 bad flags or inputs (missing artifact, malformed list,
 wrong passphrase, existing output without --force), 3 I/O error.`,
 		Example: `  $ cd examples/demo
   $ pedigree attest dist/*
+  warning: no git working tree here: the source repository and commit are not recorded
   warning: the statement is not signed (no --key); anyone could have written it
   wrote multiple.intoto.jsonl: SLSA v1 provenance, 2 subjects, build type local, unsigned
 
   $ pedigree keygen -o release
   $ pedigree attest --key release.key -o demo.intoto.jsonl dist/
-  wrote demo.intoto.jsonl: SLSA v1 provenance, 2 subjects, build type local, DSSE-signed (ed25519, keyid b16a20a7f62f3e08f2cb06f777813d12a4f06f404a991368aaea647ff266923a)`,
+  wrote demo.intoto.jsonl: SLSA v1 provenance, 2 subjects, build type local, DSSE-signed (ed25519, keyid e234f8ac7842c7217474897d79c3dac4ea9fb9294d19c723db8d5ecef538364c)
+
+  $ pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+  wrote pedigree_demo-0.1.0-py3-none-any.whl.sigstore.json: SLSA v1 provenance, 1 subject, build type local, Sigstore bundle v0.3 (ed25519, keyid e234f8ac7842c7217474897d79c3dac4ea9fb9294d19c723db8d5ecef538364c)
+
+  $ pedigree digest --format json dist > subjects.json   # or sha256sum output, or 10,000 lines on stdin
+  $ pedigree attest --subjects-file subjects.json --key release.key -o release.intoto.jsonl`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.subjectsFile, "subjects-file", "", "read subjects from `FILE` (- for stdin): sha256sum, base64-subjects or JSON")
@@ -221,22 +228,27 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	for _, w := range build.Warnings {
 		fmt.Fprintf(a.stderr, "warning: %s\n", w)
 	}
+	// resolved are dependencies beyond the source (appended after it):
+	// the extension point for `attest --lock FILE` (issue #5), which fills
+	// it with the lock file's packages.
+	var resolved []slsa.ResourceDescriptor
 	finished := times[1]
 	if !derive {
 		finished = a.now()
 	}
 	st, payload, err := provenance.Generate(provenance.Options{
-		Subjects:           subjects,
-		Build:              build,
-		BuilderID:          f.builderID,
-		BuildType:          f.buildType,
-		InvocationID:       f.invocationID,
-		ExternalParameters: ext,
-		InternalParameters: internal,
-		Byproducts:         byproducts,
-		StartedOn:          times[0],
-		FinishedOn:         finished,
-		DeriveInvocationID: derive,
+		ResolvedDependencies: resolved,
+		Subjects:             subjects,
+		Build:                build,
+		BuilderID:            f.builderID,
+		BuildType:            f.buildType,
+		InvocationID:         f.invocationID,
+		ExternalParameters:   ext,
+		InternalParameters:   internal,
+		Byproducts:           byproducts,
+		StartedOn:            times[0],
+		FinishedOn:           finished,
+		DeriveInvocationID:   derive,
 	})
 	if err != nil {
 		var fe *slsa.FieldError
