@@ -38,6 +38,9 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newVersionCmd,
 		newVerifyCmd,
 		newVerifyArtifactCmd,
+		newDigestCmd,
+		newKeygenCmd,
+		newAttestCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
