@@ -28,4 +28,12 @@ pedigree digest --format base64 'dist/*'
 	pedigree keygen -o release
 	pedigree attest --key release.key -o demo.intoto.jsonl dist/
 	pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+
+	# verify: offline, against the release key: every artifact must be a
+	# subject of a signed attestation (a directory holds several); a file
+	# changed after the build no longer verifies (exit 1).
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/*
+	pedigree verify --key release.pub --provenance . dist/pedigree_demo-0.1.0-py3-none-any.whl
+	echo tampered >>dist/pedigree_demo-0.1.0.tar.gz
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/* || echo "exit $?: the sdist changed after it was attested"
 )
