@@ -10,6 +10,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/lockfile"
 )
 
 // Property names. Where the CycloneDX property taxonomy has a name, it is
@@ -226,7 +227,7 @@ func (c *component) cdxExternalReferences() ([]cdx.ExternalReference, error) {
 		}
 		refs = append(refs, ref)
 	}
-	if c.source.kind == "vcs" && c.source.url != "" && safeIRI(c.vcsLocation()) {
+	if c.source.kind == string(lockfile.SourceVCS) && c.source.url != "" && safeIRI(c.vcsLocation()) {
 		refs = append(refs, cdx.ExternalReference{Type: cdx.ERTypeVCS, URL: c.vcsLocation()})
 	}
 	for _, s := range c.sboms {
@@ -298,17 +299,17 @@ func (inv *inventory) cdxProperties(c *component, root bool) []cdx.Property {
 	add(propMarkers, c.markers)
 	for _, g := range c.groups {
 		add(propGroup, g)
-		switch inv.lockFormat {
-		case "poetry":
+		switch lockfile.Format(inv.lockFormat) {
+		case lockfile.FormatPoetryLock:
 			add(propPoetryGroup, g)
-		case "pipenv":
+		case lockfile.FormatPipfileLock:
 			add(propPipenvCat, g)
 		}
 	}
 	for _, e := range c.extras {
 		add(propExtra, e)
 	}
-	if c.source.kind != "" && c.source.kind != "registry" {
+	if c.source.kind != "" && c.source.kind != string(lockfile.SourceIndex) {
 		add(propSourceKind, c.source.kind)
 	}
 	if c.source.editable {

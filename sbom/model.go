@@ -9,6 +9,8 @@ import (
 
 	"github.com/package-url/packageurl-go"
 
+	"github.com/pedigree-dev/pedigree/pypi"
+
 	"github.com/pedigree-dev/pedigree/digest"
 )
 
@@ -50,9 +52,11 @@ type embeddedSBOM struct {
 
 // source says where a package comes from when it is not an index.
 type source struct {
-	kind     string // "registry", "vcs", "url", "directory", "editable", ... as the lock says
+	kind     string // a lockfile.SourceKind
 	url      string
-	commit   string
+	vcs      string // git, hg, svn, bzr
+	ref      string // requested revision
+	commit   string // resolved commit
 	path     string
 	editable bool
 }
@@ -73,14 +77,13 @@ type component struct {
 	license     licenseInfo
 	sboms       []embeddedSBOM
 	urls        map[string]string // project URLs (root only)
-	repository  string            // index URL when not PyPI
+	purl        string
 
 	// deps are indexes into inventory.components (for the root: its direct
 	// dependencies).
 	deps []int
 
 	// Identifiers, assigned by inventory.finish.
-	purl   string
 	ref    string // CycloneDX bom-ref
 	spdxID string
 }
@@ -101,7 +104,8 @@ type inventory struct {
 }
 
 // finish sorts the components (keeping deps pointing at the same packages)
-// and assigns PURLs, bom-refs and SPDX ids, unique within the document.
+// and assigns bom-refs and SPDX ids, unique within the document (and a PURL
+// to components without one).
 func (inv *inventory) finish() {
 	order := make([]int, len(inv.components))
 	for i := range order {
@@ -132,7 +136,9 @@ func (inv *inventory) finish() {
 	refs := map[string]bool{}
 	ids := map[string]bool{"SPDXRef-DOCUMENT": true}
 	assign := func(c *component) {
-		c.purl = c.packageURL()
+		if c.purl == "" {
+			c.purl = pypi.PURL(c.name, c.version, pypi.PURLOptions{})
+		}
 		c.ref = unique(refs, c.purl, "#")
 		c.spdxID = unique(ids, "SPDXRef-Package-pypi-"+spdxIDPart(c.normName+"-"+c.version), "-")
 	}
@@ -176,29 +182,15 @@ func spdxIDPart(s string) string {
 	return string(b)
 }
 
-// packageURL is the package's PURL: pkg:pypi/<normalized name>@<version>,
-// with repository_url for a package from another index and vcs_url for one
-// from a VCS.
-func (c *component) packageURL() string {
-	var q packageurl.Qualifiers
-	if c.repository != "" {
-		q = append(q, packageurl.Qualifier{Key: "repository_url", Value: c.repository})
-	}
-	if c.source.kind == "vcs" && c.source.url != "" {
-		q = append(q, packageurl.Qualifier{Key: "vcs_url", Value: c.vcsLocation()})
-	}
-	return packageurl.NewPackageURL(packageurl.TypePyPi, "", c.normName, c.version, q, "").ToString()
-}
-
-// vcsLocation is the VCS source as SPDX download locations spell it:
-// git+https://host/repo@commit.
+// vcsLocation is the VCS source as pip and SPDX download locations spell
+// it: git+https://host/repo@commit.
 func (c *component) vcsLocation() string {
 	u := c.source.url
-	if !strings.Contains(strings.SplitN(u, "://", 2)[0], "+") {
-		u = "git+" + u
+	if scheme, _, ok := strings.Cut(u, "://"); ok && !strings.Contains(scheme, "+") {
+		u = cmp.Or(c.source.vcs, "git") + "+" + u
 	}
-	if c.source.commit != "" && !strings.Contains(u, "@"+c.source.commit) {
-		u = strings.SplitN(u, "#", 2)[0] + "@" + c.source.commit
+	if rev := cmp.Or(c.source.commit, c.source.ref); rev != "" && !strings.HasSuffix(u, "@"+rev) {
+		u += "@" + rev
 	}
 	return u
 }
@@ -220,24 +212,14 @@ func (c *component) allHashes() []hashValue {
 
 type hashValue struct{ alg, value string }
 
-// normalizeName is the PEP 503 normalized form of a project name.
-func normalizeName(name string) string {
-	var b strings.Builder
-	sep := false
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c == '-' || c == '_' || c == '.' {
-			sep = true
-			continue
-		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('-')
-		}
-		sep = false
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
+// withQualifier returns purl with one more qualifier (purl unchanged if it
+// does not parse).
+func withQualifier(purl, key, value string) string {
+	u, err := packageurl.FromString(purl)
+	if err != nil {
+		return purl
 	}
-	return b.String()
+	u.Qualifiers = append(u.Qualifiers, packageurl.Qualifier{Key: key, Value: value})
+	slices.SortFunc(u.Qualifiers, func(a, b packageurl.Qualifier) int { return strings.Compare(a.Key, b.Key) })
+	return u.ToString()
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 // MaxProjectSize is the largest pyproject.toml ReadProject reads.
@@ -55,7 +57,7 @@ func ReadProject(path string) (*Project, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read project: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxProjectSize+1))
@@ -131,7 +133,7 @@ func ParseProject(data []byte) (*Project, error) {
 		}
 		return nil, fmt.Errorf("%s: required: %w", field, ErrInvalidProject)
 	}
-	if !validProjectName(p.Name) {
+	if !pypi.ValidName(p.Name) {
 		return nil, fmt.Errorf("name: %q is not a valid Python project name: %w", p.Name, ErrInvalidProject)
 	}
 	return p, nil
@@ -357,39 +359,6 @@ func (p *Project) setURL(name, u string) {
 		p.URLs = map[string]string{}
 	}
 	p.URLs[name] = u
-}
-
-// requirementName returns the distribution name a PEP 508 requirement
-// string starts with ("" when it does not start with one).
-func requirementName(req string) string {
-	req = strings.TrimSpace(req)
-	end := 0
-	for end < len(req) && (isIDChar(req[end]) || req[end] == '_') {
-		end++
-	}
-	name := req[:end]
-	if !validProjectName(name) {
-		return ""
-	}
-	return name
-}
-
-// validProjectName reports whether name is a valid Python project name
-// (the PEP 508 name grammar).
-func validProjectName(name string) bool {
-	if name == "" {
-		return false
-	}
-	alnum := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
-	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; !alnum(c) && c != '-' && c != '_' && c != '.' {
-			return false
-		}
-	}
-	return true
 }
 
 // tomlTable is a decoded TOML table with its dotted path, for errors that

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/internal/testshared"
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 func TestReadProject(t *testing.T) {
@@ -87,7 +88,7 @@ func TestReadProjectSamples(t *testing.T) {
 			}
 			for _, req := range p.Dependencies {
 				if requirementName(req) == "" {
-					t.Errorf("no name in requirement %q", req)
+					t.Errorf("no project name in requirement %q", req)
 				}
 			}
 		})
@@ -155,7 +156,7 @@ func FuzzParseProject(f *testing.F) {
 			}
 			return
 		}
-		if !validProjectName(p.Name) {
+		if !pypi.ValidName(p.Name) {
 			t.Fatalf("accepted invalid name %q", p.Name)
 		}
 		if p.License != "" && !validLicenseExpression(p.License) {

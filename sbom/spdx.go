@@ -12,6 +12,7 @@ import (
 	spdx "github.com/spdx/tools-golang/spdx/v2/v2_3"
 
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/lockfile"
 )
 
 const (
@@ -103,8 +104,12 @@ func (inv *inventory) spdx() (*spdx.Document, error) {
 		}
 	}
 	doc.Relationships = append(doc.Relationships, rel("SPDXRef-DOCUMENT", inv.root.spdxID, common.TypeRelationshipDescribe))
+	// The root DEPENDS_ON its direct runtime dependencies only; dev and
+	// optional ones are tied to it by DEV_/OPTIONAL_DEPENDENCY_OF below.
 	for _, d := range inv.root.deps {
-		doc.Relationships = append(doc.Relationships, rel(inv.root.spdxID, inv.components[d].spdxID, common.TypeRelationshipDependsOn))
+		if inv.components[d].scope == scopeRuntime {
+			doc.Relationships = append(doc.Relationships, rel(inv.root.spdxID, inv.components[d].spdxID, common.TypeRelationshipDependsOn))
+		}
 	}
 	for _, c := range inv.components {
 		p, err := inv.spdxPackage(c, annotate)
@@ -192,7 +197,7 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 	if c.markers != "" {
 		notes = append(notes, "markers: "+c.markers)
 	}
-	if c.source.kind != "" && c.source.kind != "registry" {
+	if c.source.kind != "" && c.source.kind != string(lockfile.SourceIndex) {
 		s := "source: " + c.source.kind
 		if c.source.path != "" {
 			s += " " + c.source.path
@@ -202,8 +207,8 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 		}
 		notes = append(notes, s)
 	}
-	for _, n := range notes {
-		p.Annotations = append(p.Annotations, annotate(n))
+	if len(notes) > 0 {
+		p.Annotations = append(p.Annotations, annotate(strings.Join(notes, "\n")))
 	}
 	return p, nil
 }
@@ -211,7 +216,7 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 // downloadLocation is where the package can be had, in SPDX's form: its
 // VCS location, its single file's URL, or NOASSERTION.
 func (c *component) downloadLocation() string {
-	if c.source.kind == "vcs" && c.source.url != "" {
+	if c.source.kind == string(lockfile.SourceVCS) && c.source.url != "" {
 		return c.vcsLocation()
 	}
 	var urls []string
