@@ -150,4 +150,3 @@ func inputError(err error) error {
 	}
 	return failed(err)
 }
-
