@@ -5,6 +5,7 @@ import (
 	"github.com/pedigree-dev/pedigree/lockfile"
 	"github.com/pedigree-dev/pedigree/pypi"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -29,6 +30,12 @@ type Options struct {
 	// Lock is the project's lock file (optional): each of its packages
 	// becomes a component, the project's own entry (uv) excepted.
 	Lock *lockfile.Lock
+	// Dists are paths of wheels and sdists (optional): the project's own
+	// built distributions, whose digests the root lists, and locked
+	// packages' files, whose digests must match the lock and whose
+	// METADATA gives the package's license. Wheels are verified against
+	// their RECORD, and the PEP 770 SBOMs they embed are referenced.
+	Dists []string
 	// Time is the document's creation time (written in UTC, whole
 	// seconds); the zero time means now. Callers wanting reproducible
 	// output pass SOURCE_DATE_EPOCH here.
@@ -40,7 +47,8 @@ type Options struct {
 // Inventory is what an SBOM lists, gathered once from Options and then
 // written in any of the Formats.
 type Inventory struct {
-	inv *inventory
+	inv       *inventory
+	artifacts []Artifact
 }
 
 // New gathers what the SBOM lists. It returns an error wrapping
@@ -52,8 +60,17 @@ func New(opts Options) (*Inventory, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Inventory{inv: inv}, nil
+	artifacts, err := inv.addDists(opts.Dists)
+	if err != nil {
+		return nil, err
+	}
+	inv.finish()
+	return &Inventory{inv: inv, artifacts: artifacts}, nil
 }
+
+// Artifacts returns the distribution files of Options.Dists, in the order
+// given (duplicates dropped), with their digests.
+func (i *Inventory) Artifacts() []Artifact { return slices.Clone(i.artifacts) }
 
 // Encode returns the SBOM in the given format, validated against the
 // format's official schema. It returns an error wrapping
@@ -190,6 +207,5 @@ func newInventory(opts Options) (*inventory, error) {
 			return nil, err
 		}
 	}
-	inv.finish()
 	return inv, nil
 }

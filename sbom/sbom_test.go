@@ -45,19 +45,25 @@ func formatExt(f Format) string {
 	return ".cdx.json"
 }
 
-// Golden documents for the repository's example project and a uv fixture
+// Golden documents for the repository's example project (with its built
+// wheel and sdist, and the wheel of its one dependency) and a uv fixture
 // with dev, optional, forked (two numpy versions) and VCS dependencies.
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name, project, lock string
+		dists               []string
 	}{
-		{"demo", "../examples/demo", "../examples/demo/requirements.txt"},
-		{"uvproject", "testdata/uvproject", "testdata/uvproject/uv.lock"},
+		{"demo", "../examples/demo", "../examples/demo/requirements.txt", []string{
+			"../examples/demo/dist/pedigree_demo-0.1.0-py3-none-any.whl",
+			"../examples/demo/dist/pedigree_demo-0.1.0.tar.gz",
+			"../examples/demo/wheelhouse/wheel-0.43.0-py3-none-any.whl",
+		}},
+		{"uvproject", "testdata/uvproject", "testdata/uvproject/uv.lock", nil},
 	}
 	for _, tt := range tests {
 		for _, f := range Formats {
 			t.Run(tt.name+formatExt(f), func(t *testing.T) {
-				got, err := Generate(f, Options{Project: mustProject(t, tt.project), Lock: mustLock(t, tt.lock), Time: epoch, ToolVersion: "devel"})
+				got, err := Generate(f, Options{Project: mustProject(t, tt.project), Lock: mustLock(t, tt.lock), Dists: tt.dists, Time: epoch, ToolVersion: "devel"})
 				if err != nil {
 					t.Fatal(err)
 				}
