@@ -13,3 +13,8 @@ cd "$demo"
 pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
+
+# SBOMs of the project, its lock file (requirements.txt), its built wheel
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"

@@ -119,6 +119,8 @@ type Summary struct {
 	Edges int `json:"edges"`
 	// EmbeddedSBOMs counts PEP 770 SBOMs referenced from the wheels given.
 	EmbeddedSBOMs int `json:"embeddedSboms"`
+	// Artifacts counts the distribution files given (Options.Dists).
+	Artifacts int `json:"artifacts"`
 }
 
 // Summary returns the counts of what the SBOM lists.
@@ -130,6 +132,7 @@ func (i *Inventory) Summary() Summary {
 		Packages:      len(inv.components),
 		Edges:         len(inv.root.deps),
 		EmbeddedSBOMs: len(inv.root.sboms),
+		Artifacts:     len(i.artifacts),
 	}
 	for _, c := range inv.components {
 		switch c.scope {

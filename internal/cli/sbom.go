@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,18 +25,29 @@ PURL, scope (runtime, dev or optional), environment markers and dependency
 graph. The document is validated against the official schema before it is
 written; with SOURCE_DATE_EPOCH set the output is byte-for-byte reproducible.
 
+--dist adds distribution files: the project's own wheels and sdists (the
+root component lists their digests, and its license and version come from
+their METADATA when pyproject.toml has none) and locked packages' wheels
+(their digest must be one the lock pins; their METADATA gives the license).
+Wheels are verified against their RECORD, and the PEP 770 SBOMs they embed
+(.dist-info/sboms/) are referenced with their digests.
+
 The lock file is --lock, or the first of pylock.toml, uv.lock, poetry.lock,
 pdm.lock, Pipfile.lock and requirements.txt found in the project directory.
 --format is spdx-json or cyclonedx-json; without it, an output name ending
 in .spdx.json or .cdx.json (or .cyclonedx.json) chooses. -o - or no -o
 writes the document to standard output.`,
-		Example: `  $ pedigree sbom examples/demo --lock examples/demo/requirements.txt --format cyclonedx-json -o demo.cdx.json
-  wrote demo.cdx.json: CycloneDX 1.6 SBOM of pedigree-demo 0.1.0, 1 package from requirements.txt (1 runtime, 0 dev, 0 optional; 1 with hashes, 0 with a license)`,
+		Example: `  $ cd examples/demo
+  $ pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.cdx.json
+  wrote pedigree-demo.cdx.json: CycloneDX 1.6 SBOM of pedigree-demo 0.1.0 (3 distribution files), 1 package from requirements.txt (1 runtime, 0 dev, 0 optional; 1 with hashes, 1 with a license)
+  $ pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.spdx.json
+  wrote pedigree-demo.spdx.json: SPDX 2.3 SBOM of pedigree-demo 0.1.0 (3 distribution files), 1 package from requirements.txt (1 runtime, 0 dev, 0 optional; 1 with hashes, 1 with a license)`,
 		Args: cobra.MaximumNArgs(1),
 	}
 	format := &formatFlag{allowed: []string{string(sbom.FormatSPDXJSON), string(sbom.FormatCycloneDXJSON)}}
 	cmd.Flags().Var(format, "format", "document format: spdx-json or cyclonedx-json")
 	lockPath := cmd.Flags().String("lock", "", "lock file (default: found in the project directory)")
+	dists := cmd.Flags().StringArray("dist", nil, "wheel or sdist to describe: the project's own, or a locked package's (repeatable; a directory or a quoted glob adds every .whl and .tar.gz in it)")
 	output := cmd.Flags().StringP("output", "o", "-", "output file, - for standard output")
 	force := cmd.Flags().Bool("force", false, "overwrite the output file if it exists")
 
@@ -61,7 +73,11 @@ writes the document to standard output.`,
 		if lp == "" {
 			lp = sbom.FindLock(projectDir)
 		}
-		opts := sbom.Options{Project: project, Time: when, ToolVersion: version}
+		distPaths, err := expandDists(*dists)
+		if err != nil {
+			return err
+		}
+		opts := sbom.Options{Project: project, Dists: distPaths, Time: when, ToolVersion: version}
 		if lp != "" {
 			lock, err := lockfile.ParseFile(lp, lockfile.Options{})
 			if err != nil {
@@ -91,7 +107,7 @@ writes the document to standard output.`,
 		}
 		if err := atomicfile.WriteFile(*output, data, atomicfile.Options{Force: *force}); err != nil {
 			if errors.Is(err, atomicfile.ErrExists) {
-				return usageError("%v", err)
+				return failed(err)
 			}
 			return err
 		}
@@ -104,11 +120,53 @@ writes the document to standard output.`,
 		if s.Version != "" {
 			name += " " + s.Version
 		}
+		if s.Artifacts > 0 {
+			name += fmt.Sprintf(" (%s)", plural(s.Artifacts, "distribution file"))
+		}
 		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)\n",
 			*output, formatTitle(f), name, plural(s.Packages, "package"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense)
 		return err
 	}
 	return cmd
+}
+
+// expandDists turns --dist values into files: a directory gives its .whl,
+// .tar.gz and .zip files, a pattern with glob characters its matches (at
+// least one), anything else is taken as a file.
+func expandDists(values []string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		if fi, err := os.Stat(v); err == nil && fi.IsDir() {
+			entries, err := os.ReadDir(v)
+			if err != nil {
+				return nil, err
+			}
+			n := len(out)
+			for _, e := range entries {
+				name := strings.ToLower(e.Name())
+				if e.Type().IsRegular() && (strings.HasSuffix(name, ".whl") || strings.HasSuffix(name, ".tar.gz") || strings.HasSuffix(name, ".zip")) {
+					out = append(out, filepath.Join(v, e.Name()))
+				}
+			}
+			if len(out) == n {
+				return nil, usageError("--dist %s: no wheel or sdist in this directory", v)
+			}
+			continue
+		}
+		if strings.ContainsAny(v, "*?[") {
+			matches, err := filepath.Glob(v)
+			if err != nil {
+				return nil, usageError("--dist %s: %v", v, err)
+			}
+			if len(matches) == 0 {
+				return nil, usageError("--dist %s: matches no file", v)
+			}
+			out = append(out, matches...)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // sbomFormat is --format, or the format the output name implies.
