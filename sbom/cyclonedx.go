@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -41,18 +42,21 @@ var cdxHashAlgorithms = map[string]cdx.HashAlgorithm{
 }
 
 // cyclonedxJSON renders inv as a CycloneDX 1.6 JSON document whose serial
-// number is derived from the rest of its content.
+// number is derived from the rest of its content: the document is encoded
+// once with a placeholder serial, which is then replaced (the serial comes
+// before anything taken from the inputs, so the first occurrence is it).
 func (inv *inventory) cyclonedxJSON() ([]byte, error) {
 	bom, err := inv.cyclonedx()
 	if err != nil {
 		return nil, err
 	}
+	placeholder := "urn:uuid:" + zeroUUID
+	bom.SerialNumber = placeholder
 	data, err := encodeCycloneDX(bom)
 	if err != nil {
 		return nil, err
 	}
-	bom.SerialNumber = "urn:uuid:" + contentUUID(data)
-	return encodeCycloneDX(bom)
+	return bytes.Replace(data, []byte(placeholder), []byte("urn:uuid:"+contentUUID(data)), 1), nil
 }
 
 func encodeCycloneDX(bom *cdx.BOM) ([]byte, error) {
@@ -206,8 +210,11 @@ func cdxHash(alg, value string) (cdx.Hash, error) {
 func (c *component) cdxExternalReferences() ([]cdx.ExternalReference, error) {
 	var refs []cdx.ExternalReference
 	for _, f := range c.files {
-		loc := cmp.Or(f.url, f.name)
-		if loc == "" || !safeIRI(loc) {
+		loc := f.url
+		if loc == "" && f.name != "" {
+			loc = (&url.URL{Path: f.name}).String() // a file name, as a relative reference
+		}
+		if !safeIRI(loc) {
 			continue
 		}
 		ref := cdx.ExternalReference{Type: cdx.ERTypeDistribution, URL: loc}
@@ -233,7 +240,7 @@ func (c *component) cdxExternalReferences() ([]cdx.ExternalReference, error) {
 	for _, s := range c.sboms {
 		refs = append(refs, cdx.ExternalReference{
 			Type:    cdx.ERTypeBOM,
-			URL:     s.wheel + "#" + s.path,
+			URL:     s.location(),
 			Comment: "PEP 770 SBOM embedded in " + s.wheel,
 			Hashes:  &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA256, Value: s.sha256}},
 		})

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"maps"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,6 +14,9 @@ const (
 	toolName   = "pedigree"
 	timeFormat = "2006-01-02T15:04:05Z"
 )
+
+// zeroUUID stands in for the content UUID while the document is encoded.
+const zeroUUID = "00000000-0000-0000-0000-000000000000"
 
 // contentUUID derives an RFC 9562 version 8 UUID from the SHA-256 of data:
 // the same document content always gets the same serial number, different
@@ -26,14 +30,22 @@ func contentUUID(data []byte) string {
 }
 
 // safeIRI reports whether s can be written where the schemas want a URI or
-// IRI reference: it parses as a URL and holds no spaces or control
-// characters.
+// IRI reference (the checks of the validator's iri-reference format): it
+// parses as a URL, an IPv6 host is bracketed and valid, and it holds no
+// backslash, space or control character. Values that fail are left out of
+// the document rather than making it invalid.
 func safeIRI(s string) bool {
-	if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+	if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' }) {
 		return false
 	}
-	_, err := url.Parse(s)
-	return err == nil
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	if host := u.Hostname(); strings.Contains(host, ":") {
+		return strings.Contains(u.Host, "[") && strings.Contains(u.Host, "]") && net.ParseIP(host) != nil
+	}
+	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -23,6 +23,9 @@ var (
 	// ErrDistMismatch: a distribution file is a locked package's but its
 	// digest is not among the hashes the lock records for that package.
 	ErrDistMismatch = errors.New("distribution file does not match the lock")
+	// ErrInvalidLock: a lock file's package cannot be described (a
+	// version longer than CycloneDX allows, an unknown scope).
+	ErrInvalidLock = errors.New("lock entry cannot be described")
 	// ErrInvalidOptions: Options lack what a document needs (a project name).
 	ErrInvalidOptions = errors.New("invalid SBOM options")
 )

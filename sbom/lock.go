@@ -127,6 +127,9 @@ func isLocalSource(k lockfile.SourceKind) bool {
 	return k == lockfile.SourceEditable || k == lockfile.SourceVirtual || k == lockfile.SourcePath
 }
 
+// maxVersionLength is the longest version CycloneDX 1.6 allows.
+const maxVersionLength = 1024
+
 // lockComponent turns a locked package into a component.
 func lockComponent(p *lockfile.Package) (*component, error) {
 	c := &component{
@@ -157,7 +160,10 @@ func lockComponent(p *lockfile.Package) (*component, error) {
 	case lockfile.ScopeRuntime, "":
 		c.scope = scopeRuntime
 	default:
-		return nil, fmt.Errorf("scope %q: want runtime, optional or dev: %w", p.Scope, ErrInvalidOptions)
+		return nil, fmt.Errorf("scope %q: want runtime, optional or dev: %w", p.Scope, ErrInvalidLock)
+	}
+	if len(p.Version) > maxVersionLength {
+		return nil, fmt.Errorf("version: %d characters, more than the %d a CycloneDX version may have: %w", len(p.Version), maxVersionLength, ErrInvalidLock)
 	}
 	if p.Source.Kind == lockfile.SourceVCS {
 		c.purl = withQualifier(c.purl, "vcs_url", c.vcsLocation())

@@ -3,6 +3,7 @@ package sbom
 import (
 	"cmp"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -48,6 +49,12 @@ type embeddedSBOM struct {
 	wheel  string // the wheel's file name
 	path   string // path inside the wheel
 	sha256 string
+}
+
+// location is the embedded SBOM as a relative reference: the wheel's file
+// name with the entry's path as the fragment, escaped as a URL.
+func (s embeddedSBOM) location() string {
+	return (&url.URL{Path: s.wheel, Fragment: s.path}).String()
 }
 
 // source says where a package comes from when it is not an index.

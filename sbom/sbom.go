@@ -53,7 +53,7 @@ type Inventory struct {
 
 // New gathers what the SBOM lists. It returns an error wrapping
 // ErrInvalidOptions without a project name or for a lock made for another
-// project, and ErrInvalidDist or ErrDistMismatch for a distribution file
+// project, ErrInvalidLock for a locked package it cannot describe, and ErrInvalidDist or ErrDistMismatch for a distribution file
 // that cannot be read or does not match the lock.
 func New(opts Options) (*Inventory, error) {
 	inv, err := newInventory(opts)
@@ -181,6 +181,9 @@ func newInventory(opts Options) (*inventory, error) {
 	p := opts.Project
 	if p == nil || p.Name == "" {
 		return nil, fmt.Errorf("a project with a name is required: %w", ErrInvalidOptions)
+	}
+	if len(p.Version) > maxVersionLength {
+		return nil, fmt.Errorf("project version: %d characters, more than the %d a CycloneDX version may have: %w", len(p.Version), maxVersionLength, ErrInvalidOptions)
 	}
 	created := opts.Time
 	if created.IsZero() {

@@ -119,6 +119,9 @@ func TestDeterministic(t *testing.T) {
 			if id(t, f, a) == id(t, f, c) {
 				t.Errorf("a different time kept the document id %s", id(t, f, a))
 			}
+			if strings.Contains(id(t, f, a), zeroUUID) {
+				t.Errorf("document id %s is the placeholder", id(t, f, a))
+			}
 		})
 	}
 }
@@ -376,4 +379,41 @@ func BenchmarkGenerate(b *testing.B) {
 			})
 		}
 	}
+}
+
+// FuzzGenerate: whatever lock file the lockfile package accepts, both
+// documents are written and valid against their schemas; the only errors
+// allowed are this package's input errors, never ErrSchema.
+func FuzzGenerate(f *testing.F) {
+	add := func(name, path string) {
+		if data, err := os.ReadFile(path); err == nil {
+			f.Add(name, data)
+		}
+	}
+	add("uv.lock", "testdata/uvproject/uv.lock")
+	add("requirements.txt", "../examples/demo/requirements.txt")
+	if dir := testshared.Path("python-samples"); dir != "" {
+		for _, s := range samples {
+			add(filepath.Base(s.lock), filepath.Join(dir, s.lock))
+		}
+	}
+	project := &Project{Name: "fuzz", Version: "1"}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		l, err := lockfile.Parse(name, data)
+		if err != nil {
+			return
+		}
+		inv, err := New(Options{Project: project, Lock: l, Time: epoch})
+		if err != nil {
+			if !errors.Is(err, ErrInvalidOptions) && !errors.Is(err, ErrInvalidLock) {
+				t.Fatalf("New: %v", err)
+			}
+			return
+		}
+		for _, format := range Formats {
+			if _, err := inv.Encode(format); err != nil && !errors.Is(err, ErrUnsupportedHash) && !errors.Is(err, digest.ErrInvalidDigest) {
+				t.Fatalf("%s: %v", format, err)
+			}
+		}
+	})
 }

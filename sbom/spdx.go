@@ -36,18 +36,21 @@ var spdxChecksumAlgorithms = map[string]common.ChecksumAlgorithm{
 }
 
 // spdxJSON renders inv as an SPDX 2.3 JSON document whose namespace ends in
-// a UUID derived from the rest of its content.
+// a UUID derived from the rest of its content (encoded once with a
+// placeholder namespace, replaced after: only the document name, which
+// cannot hold a URL, comes before it).
 func (inv *inventory) spdxJSON() ([]byte, error) {
 	doc, err := inv.spdx()
 	if err != nil {
 		return nil, err
 	}
+	prefix := spdxNamespaceBase + spdxIDPart(doc.DocumentName) + "-"
+	doc.DocumentNamespace = prefix + zeroUUID
 	data, err := encodeSPDX(doc)
 	if err != nil {
 		return nil, err
 	}
-	doc.DocumentNamespace = spdxNamespaceBase + spdxIDPart(doc.DocumentName) + "-" + contentUUID(data)
-	return encodeSPDX(doc)
+	return bytes.Replace(data, []byte(doc.DocumentNamespace), []byte(prefix+contentUUID(data)), 1), nil
 }
 
 func encodeSPDX(doc *spdx.Document) ([]byte, error) {
@@ -179,7 +182,7 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 		p.PackageExternalReferences = append(p.PackageExternalReferences, &spdx.PackageExternalReference{
 			Category:           common.CategoryOther,
 			RefType:            "pep770-sbom",
-			Locator:            s.wheel + "#" + s.path,
+			Locator:            s.location(),
 			ExternalRefComment: "PEP 770 SBOM embedded in " + s.wheel + ", sha256:" + s.sha256,
 		})
 	}
