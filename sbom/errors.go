@@ -18,10 +18,13 @@ var (
 	// format cannot express.
 	ErrUnsupportedHash = errors.New("hash algorithm not expressible in this SBOM format")
 	// ErrInvalidDist: a distribution file given with Options.Dists cannot
-	// be read or is neither a wheel nor an sdist.
+	// be read, is neither a wheel nor an sdist, or (a wheel) does not
+	// match its RECORD.
 	ErrInvalidDist = errors.New("invalid distribution file")
 	// ErrDistMismatch: a distribution file is a locked package's but its
-	// digest is not among the hashes the lock records for that package.
+	// digest is not among the hashes the lock records for that package, is
+	// another version of the project, or is neither the project's nor a
+	// locked package's.
 	ErrDistMismatch = errors.New("distribution file does not match the lock")
 	// ErrInvalidLock: a lock file's package cannot be described (a
 	// version longer than CycloneDX allows, an unknown scope).

@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -46,7 +47,7 @@ func (inv *inventory) addLock(l *lockfile.Lock, project *Project, projectDir str
 		}
 		c, err := lockComponent(p)
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", inv.lockName, cmpOr(p.Location, p.Name), err)
+			return fmt.Errorf("%s: %s: %w", inv.lockName, cmp.Or(p.Location, p.Name), err)
 		}
 		index[i] = len(inv.components)
 		inv.components = append(inv.components, c)
@@ -191,11 +192,4 @@ func lockDisplayName(lockPath, projectDir string) string {
 		}
 	}
 	return filepath.Base(lockPath)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -2,11 +2,12 @@ package sbom
 
 import (
 	"fmt"
-	"github.com/pedigree-dev/pedigree/lockfile"
-	"github.com/pedigree-dev/pedigree/pypi"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/pedigree-dev/pedigree/lockfile"
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 // Format is an SBOM document format.
@@ -53,8 +54,9 @@ type Inventory struct {
 
 // New gathers what the SBOM lists. It returns an error wrapping
 // ErrInvalidOptions without a project name or for a lock made for another
-// project, ErrInvalidLock for a locked package it cannot describe, and ErrInvalidDist or ErrDistMismatch for a distribution file
-// that cannot be read or does not match the lock.
+// project, ErrInvalidLock for a locked package it cannot describe, and
+// ErrInvalidDist or ErrDistMismatch for a distribution file that cannot be
+// read or does not match the project or the lock.
 func New(opts Options) (*Inventory, error) {
 	inv, err := newInventory(opts)
 	if err != nil {
@@ -75,9 +77,10 @@ func (i *Inventory) Artifacts() []Artifact { return slices.Clone(i.artifacts) }
 // Encode returns the SBOM in the given format, validated against the
 // format's official schema. It returns an error wrapping
 // ErrUnsupportedFormat for an unknown format, ErrUnsupportedHash (naming the
-// package) when the lock has a hash the format cannot express or a malformed
-// one, and ErrSchema if the document fails validation (a bug in pedigree,
-// reported rather than written).
+// package) when the lock has a hash the format cannot express (sha224 in
+// CycloneDX), digest.ErrInvalidDigest for a malformed hash, and ErrSchema if
+// the document fails validation (a bug in pedigree, reported rather than
+// written).
 func (i *Inventory) Encode(format Format) ([]byte, error) {
 	var data []byte
 	var err error
