@@ -66,7 +66,7 @@ writes the document to standard output.`,
 		}
 		project, err := sbom.ReadProject(projectArg)
 		if err != nil {
-			return inputError(err)
+			return sbomInputError(err)
 		}
 		projectDir := filepath.Dir(project.Path)
 		lp := *lockPath
@@ -81,7 +81,7 @@ writes the document to standard output.`,
 		if lp != "" {
 			lock, err := lockfile.ParseFile(lp, lockfile.Options{})
 			if err != nil {
-				return inputError(err)
+				return sbomInputError(err)
 			}
 			if err := lock.Err(); err != nil {
 				fmt.Fprintf(a.stderr, "pedigree: warning: %s: %d line(s) pip would refuse, listed anyway; first: %v\n", lp, len(lock.Problems), lock.Problems[0])
@@ -92,7 +92,7 @@ writes the document to standard output.`,
 		}
 		inv, err := sbom.New(opts)
 		if err != nil {
-			return inputError(err)
+			return sbomInputError(err)
 		}
 		data, err := inv.Encode(f)
 		if err != nil {
@@ -107,7 +107,7 @@ writes the document to standard output.`,
 		}
 		if err := atomicfile.WriteFile(*output, data, atomicfile.Options{Force: *force}); err != nil {
 			if errors.Is(err, atomicfile.ErrExists) {
-				return failed(err)
+				return usageError("%v", err)
 			}
 			return err
 		}
@@ -121,10 +121,10 @@ writes the document to standard output.`,
 			name += " " + s.Version
 		}
 		if s.Artifacts > 0 {
-			name += fmt.Sprintf(" (%s)", plural(s.Artifacts, "distribution file"))
+			name += fmt.Sprintf(" (%d distribution file%s)", s.Artifacts, pluralS(s.Artifacts))
 		}
-		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)\n",
-			*output, formatTitle(f), name, plural(s.Packages, "package"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense)
+		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %d package%s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)\n",
+			*output, sbomTitle(f), name, s.Packages, pluralS(s.Packages), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense)
 		return err
 	}
 	return cmd
@@ -184,27 +184,27 @@ func sbomFormat(flag, output string) (sbom.Format, error) {
 	return "", usageError("--format is required (spdx-json or cyclonedx-json) unless the -o name ends in .spdx.json or .cdx.json")
 }
 
-func formatTitle(f sbom.Format) string {
+func sbomTitle(f sbom.Format) string {
 	if f == sbom.FormatSPDXJSON {
 		return "SPDX 2.3"
 	}
 	return "CycloneDX 1.6"
 }
 
-func plural(n int, noun string) string {
+// pluralS is the "s" of a plural noun.
+func pluralS(n int) string {
 	if n == 1 {
-		return "1 " + noun
+		return ""
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return "s"
 }
 
-// inputError maps an error reading the project, lock or dists: a file that
-// is missing or unreadable is an I/O error (exit 3), one whose content is
-// rejected a failed check (exit 1).
-func inputError(err error) error {
-	var pe *fs.PathError
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.As(err, &pe) {
-		return err
+// sbomInputError maps an error reading the project, lock or dists: a file
+// that is missing or unreadable is a usage error (exit 2, as attest does), one
+// whose content is rejected a failed check (exit 1).
+func sbomInputError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return usageError("%v", err)
 	}
 	return failed(err)
 }
