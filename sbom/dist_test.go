@@ -98,6 +98,7 @@ func TestDists(t *testing.T) {
 	classic, classicSum := buildWheel(t, dir, "classic", "1.0",
 		"Classifier: License :: OSI Approved :: MIT License\nLicense: MIT\n", nil)
 	textual, _ := buildWheel(t, dir, "textual", "2.0", "License: Some License\n  with a second line\n", nil)
+	custom, _ := buildWheel(t, dir, "custom", "3.0", "License-Expression: MIT AND LicenseRef-Custom-1\n", nil)
 	own, ownSum := buildWheel(t, dir, "pedigree-demo", "0.1.0", "License-Expression: MIT\n",
 		map[string][]byte{"pedigree_demo/__init__.py": []byte("\n"), "{dist-info}/sboms/own.cdx.json": embedded})
 	other, _ := buildWheel(t, dir, "pedigree-demo", "0.2.0", "", nil)
@@ -115,13 +116,14 @@ func TestDists(t *testing.T) {
 			lockedPackage("cryptography", "48.0.0", strings.Repeat("0", 64), cryptoSum),
 			lockedPackage("classic", "1.0"), // no hashes pinned
 			lockedPackage("textual", "2.0"),
+			lockedPackage("custom", "3.0"),
 		)
-		inv, err := New(Options{Project: demo, Lock: lock, Time: epoch, Dists: []string{crypto, classic, textual, own, own}})
+		inv, err := New(Options{Project: demo, Lock: lock, Time: epoch, Dists: []string{crypto, classic, textual, custom, own, own}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		arts := inv.Artifacts()
-		if len(arts) != 4 || !arts[3].Root || arts[0].Root || arts[3].Digest[digest.SHA256] != ownSum {
+		if len(arts) != 5 || !arts[4].Root || arts[0].Root || arts[4].Digest[digest.SHA256] != ownSum {
 			t.Fatalf("artifacts = %+v", arts)
 		}
 		for _, f := range Formats {
@@ -143,6 +145,9 @@ func TestDists(t *testing.T) {
 				if !strings.Contains(doc, want) {
 					t.Errorf("%s: %s missing", f, want)
 				}
+			}
+			if f == FormatSPDXJSON && !strings.Contains(doc, `"licenseId": "LicenseRef-Custom-1"`) {
+				t.Errorf("LicenseRef-Custom-1 is not declared in hasExtractedLicensingInfos")
 			}
 			if strings.Contains(doc, "second line") {
 				t.Errorf("%s: kept the legacy License field past its first line", f)
@@ -171,7 +176,7 @@ func TestDists(t *testing.T) {
 				got[c.Name] = l.Expression + l.License.Name
 			}
 		}
-		want := map[string]string{"cryptography": "Apache-2.0 OR BSD-3-Clause", "classic": "MIT", "textual": "Some License"}
+		want := map[string]string{"cryptography": "Apache-2.0 OR BSD-3-Clause", "classic": "MIT", "textual": "Some License", "custom": "MIT AND LicenseRef-Custom-1"}
 		for k, v := range want {
 			if got[k] != v {
 				t.Errorf("license of %s = %q, want %q", k, got[k], v)

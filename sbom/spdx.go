@@ -133,6 +133,7 @@ func (inv *inventory) spdx() (*spdx.Document, error) {
 			doc.Relationships = append(doc.Relationships, rel(c.spdxID, inv.components[d].spdxID, common.TypeRelationshipDependsOn))
 		}
 	}
+	doc.OtherLicenses = inv.spdxOtherLicenses()
 	slices.SortStableFunc(doc.Relationships, func(a, b *spdx.Relationship) int {
 		return cmp.Or(
 			strings.Compare(string(a.RefA.ElementRefID), string(b.RefA.ElementRefID)),
@@ -173,8 +174,12 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 		p.PackageChecksums = append(p.PackageChecksums, common.Checksum{Algorithm: alg, Value: h.value})
 	}
 	switch {
-	case c.license.expression != "":
+	case c.license.expression != "" && !strings.Contains(c.license.expression, "DocumentRef-"):
 		p.PackageLicenseDeclared = c.license.expression
+	case c.license.expression != "":
+		// A DocumentRef- needs an external document reference this
+		// document cannot give: keep the expression as a comment.
+		p.PackageLicenseComments = "Declared license expression: " + c.license.expression
 	case c.license.text != "":
 		p.PackageLicenseComments = "Declared license (not an SPDX expression): " + c.license.text
 	}
@@ -214,6 +219,36 @@ func (inv *inventory) spdxPackage(c *component, annotate func(string) spdx.Annot
 		p.Annotations = append(p.Annotations, annotate(strings.Join(notes, "\n")))
 	}
 	return p, nil
+}
+
+// spdxOtherLicenses declares each LicenseRef- used in a declared license,
+// as SPDX requires of every LicenseRef in a document. pedigree does not
+// extract license texts, and says so.
+func (inv *inventory) spdxOtherLicenses() []*spdx.OtherLicense {
+	seen := map[string]bool{}
+	collect := func(c *component) {
+		if strings.Contains(c.license.expression, "DocumentRef-") {
+			return
+		}
+		for _, tok := range tokenizeLicense(c.license.expression) {
+			if strings.HasPrefix(tok, "LicenseRef-") {
+				seen[tok] = true
+			}
+		}
+	}
+	collect(&inv.root)
+	for _, c := range inv.components {
+		collect(c)
+	}
+	var out []*spdx.OtherLicense
+	for _, id := range sortedKeys(seen) {
+		out = append(out, &spdx.OtherLicense{
+			LicenseIdentifier: id,
+			ExtractedText:     spdxNoAssertion,
+			LicenseComment:    "Named in a declared license expression; pedigree does not extract license texts (see the package's license files).",
+		})
+	}
+	return out
 }
 
 // downloadLocation is where the package can be had, in SPDX's form: its
