@@ -252,10 +252,23 @@ func (c *component) cdxExternalReferences() ([]cdx.ExternalReference, error) {
 		}
 		refs = append(refs, cdx.ExternalReference{Type: urlReferenceType(name), URL: u, Comment: name})
 	}
-	slices.SortStableFunc(refs, func(a, b cdx.ExternalReference) int {
-		return cmp.Or(strings.Compare(string(a.Type), string(b.Type)), strings.Compare(a.URL, b.URL), strings.Compare(a.Comment, b.Comment))
+	slices.SortFunc(refs, func(a, b cdx.ExternalReference) int {
+		return cmp.Or(strings.Compare(string(a.Type), string(b.Type)), strings.Compare(a.URL, b.URL),
+			strings.Compare(a.Comment, b.Comment), strings.Compare(hashesKey(a.Hashes), hashesKey(b.Hashes)))
 	})
 	return refs, nil
+}
+
+// hashesKey is a reference's hashes as one string, its last sort key.
+func hashesKey(hs *[]cdx.Hash) string {
+	if hs == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, h := range *hs {
+		b.WriteString(string(h.Algorithm) + ":" + h.Value + " ")
+	}
+	return b.String()
 }
 
 // urlReferenceType maps a [project.urls] label to an external reference

@@ -10,9 +10,8 @@ import (
 
 	"github.com/package-url/packageurl-go"
 
-	"github.com/pedigree-dev/pedigree/pypi"
-
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 // scope is how a component is needed: at run time, only for development
@@ -118,8 +117,12 @@ func (inv *inventory) finish() {
 	for i := range order {
 		order[i] = i
 	}
+	tie := make([]string, len(order))
+	for i, c := range inv.components {
+		tie[i] = c.tiebreak()
+	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return compareComponents(inv.components[a], inv.components[b])
+		return cmp.Or(compareComponents(inv.components[a], inv.components[b]), strings.Compare(tie[a], tie[b]))
 	})
 	newIndex := make([]int, len(order))
 	sorted := make([]*component, len(order))
@@ -140,14 +143,14 @@ func (inv *inventory) finish() {
 		remap(c)
 	}
 
-	refs := map[string]bool{}
-	ids := map[string]bool{"SPDXRef-DOCUMENT": true}
+	refs, ids := newUniqueNames(), newUniqueNames()
+	ids.taken["SPDXRef-DOCUMENT"] = true
 	assign := func(c *component) {
 		if c.purl == "" {
 			c.purl = pypi.PURL(c.name, c.version, pypi.PURLOptions{})
 		}
-		c.ref = unique(refs, c.purl, "#")
-		c.spdxID = unique(ids, "SPDXRef-Package-pypi-"+spdxIDPart(c.normName+"-"+c.version), "-")
+		c.ref = refs.unique(c.purl, "#")
+		c.spdxID = ids.unique("SPDXRef-Package-pypi-"+spdxIDPart(c.normName+"-"+c.version), "-")
 	}
 	assign(&inv.root)
 	for _, c := range inv.components {
@@ -155,14 +158,30 @@ func (inv *inventory) finish() {
 	}
 }
 
-// unique returns base, or base+sep+n for the smallest n >= 2 not yet taken,
-// and records it.
-func unique(taken map[string]bool, base, sep string) string {
+// uniqueNames hands out names unique within a document.
+type uniqueNames struct {
+	taken map[string]bool
+	next  map[string]int // the next suffix to try for a base name
+}
+
+func newUniqueNames() *uniqueNames {
+	return &uniqueNames{taken: map[string]bool{}, next: map[string]int{}}
+}
+
+// unique returns base, or base+sep+n for the smallest n >= 2 not yet taken
+// (in amortized constant time, however many packages share a name), and
+// records it.
+func (u *uniqueNames) unique(base, sep string) string {
 	s := base
-	for n := 2; taken[s]; n++ {
-		s = fmt.Sprintf("%s%s%d", base, sep, n)
+	if u.taken[s] {
+		for n := max(u.next[base], 2); ; n++ {
+			if s = fmt.Sprintf("%s%s%d", base, sep, n); !u.taken[s] {
+				u.next[base] = n + 1
+				break
+			}
+		}
 	}
-	taken[s] = true
+	u.taken[s] = true
 	return s
 }
 
@@ -175,6 +194,23 @@ func compareComponents(a, b *component) int {
 		strings.Compare(a.markers, b.markers),
 		int(a.scope-b.scope),
 	)
+}
+
+// tiebreak orders components that compareComponents finds equal (the same
+// package locked twice), by everything else the documents show, so that
+// the lock's order never shows through.
+func (c *component) tiebreak() string {
+	files := make([]string, 0, len(c.files))
+	for _, f := range c.files {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s\x00%s", f.name, f.url)
+		for _, alg := range f.hashes.Algorithms() {
+			fmt.Fprintf(&b, "\x00%s:%s", alg, f.hashes[alg])
+		}
+		files = append(files, b.String())
+	}
+	slices.Sort(files)
+	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%q\x00%q\x00%q", c.name, c.source.kind, c.source.commit, c.purl, c.groups, c.extras, files)
 }
 
 // spdxIDPart replaces what an SPDX id may not hold (anything but letters,

@@ -126,6 +126,44 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// Packages locked twice under the same name and version (a requirements
+// file repeating a line with other hashes) get the same identifiers
+// whatever their order in the lock.
+func TestDeterministicDuplicates(t *testing.T) {
+	p := &Project{Name: "dups", Version: "1"}
+	mk := func(hashes ...string) lockfile.Package {
+		pkg := lockedPackage("dup", "1.0", hashes...)
+		return pkg
+	}
+	a, b, c := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64)
+	pkgs := []lockfile.Package{mk(a), mk(b, c), mk(c), mk(b, a)}
+	for _, f := range Formats {
+		var first []byte
+		for i := 0; i < 4; i++ {
+			order := slices.Clone(pkgs)
+			if i%2 == 1 {
+				slices.Reverse(order)
+			}
+			if i >= 2 {
+				order[0], order[2] = order[2], order[0]
+				slices.Reverse(order[0].Files)
+			}
+			data, err := Generate(f, Options{Project: p, Lock: lockOf(order...), Time: epoch})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = data
+			} else if !bytes.Equal(first, data) {
+				t.Fatalf("%s: order %d of the duplicates changed the document", f, i)
+			}
+		}
+		if !strings.Contains(string(first), "dup@1.0#4") && !strings.Contains(string(first), "dup-1.0-4") {
+			t.Errorf("%s: the four duplicates did not get distinct identifiers", f)
+		}
+	}
+}
+
 // id is a document's serial number (CycloneDX) or namespace (SPDX).
 func id(t *testing.T, f Format, data []byte) string {
 	var doc struct {
