@@ -50,13 +50,13 @@ func (inv *inventory) cyclonedxJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	placeholder := "urn:uuid:" + zeroUUID
-	bom.SerialNumber = placeholder
+	bom.SerialNumber = "urn:uuid:" + zeroUUID
 	data, err := encodeCycloneDX(bom)
 	if err != nil {
 		return nil, err
 	}
-	return bytes.Replace(data, []byte(placeholder), []byte("urn:uuid:"+contentUUID(data)), 1), nil
+	fillContentUUID(data, "urn:uuid:")
+	return data, nil
 }
 
 func encodeCycloneDX(bom *cdx.BOM) ([]byte, error) {
@@ -253,8 +253,10 @@ func (c *component) cdxExternalReferences() ([]cdx.ExternalReference, error) {
 		refs = append(refs, cdx.ExternalReference{Type: urlReferenceType(name), URL: u, Comment: name})
 	}
 	slices.SortFunc(refs, func(a, b cdx.ExternalReference) int {
-		return cmp.Or(strings.Compare(string(a.Type), string(b.Type)), strings.Compare(a.URL, b.URL),
-			strings.Compare(a.Comment, b.Comment), strings.Compare(hashesKey(a.Hashes), hashesKey(b.Hashes)))
+		if c := cmp.Or(strings.Compare(string(a.Type), string(b.Type)), strings.Compare(a.URL, b.URL), strings.Compare(a.Comment, b.Comment)); c != 0 {
+			return c
+		}
+		return strings.Compare(hashesKey(a.Hashes), hashesKey(b.Hashes))
 	})
 	return refs, nil
 }

@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"maps"
@@ -27,6 +28,15 @@ func contentUUID(data []byte) string {
 	b[6] = b[6]&0x0f | 0x80 // version 8
 	b[8] = b[8]&0x3f | 0x80 // RFC 9562 variant
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// fillContentUUID overwrites, in place, the zeroUUID that follows the
+// first occurrence of prefix in data with the content UUID of data as it is
+// (placeholder included), so the document's id depends on all the rest.
+func fillContentUUID(data []byte, prefix string) {
+	if i := bytes.Index(data, []byte(prefix+zeroUUID)); i >= 0 {
+		copy(data[i+len(prefix):], contentUUID(data))
+	}
 }
 
 // safeIRI reports whether s can be written where the schemas want a URI or

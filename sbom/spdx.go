@@ -50,7 +50,8 @@ func (inv *inventory) spdxJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return bytes.Replace(data, []byte(doc.DocumentNamespace), []byte(prefix+contentUUID(data)), 1), nil
+	fillContentUUID(data, prefix)
+	return data, nil
 }
 
 func encodeSPDX(doc *spdx.Document) ([]byte, error) {
