@@ -34,3 +34,6 @@ pedigree digest --format base64 'dist/*'
 # and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
 pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
 pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
+# The SBOM as a signed in-toto statement about the wheel and sdist (the key
+# is the one keygen wrote above).
+pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"

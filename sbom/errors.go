@@ -29,6 +29,9 @@ var (
 	// ErrInvalidLock: a lock file's package cannot be described (a
 	// version longer than CycloneDX allows, an unknown scope).
 	ErrInvalidLock = errors.New("lock entry cannot be described")
+	// ErrNoSubjects: an attestation was asked for without any of the
+	// project's own distribution files to be its subjects.
+	ErrNoSubjects = errors.New("no subjects for the SBOM attestation")
 	// ErrInvalidOptions: Options lack what a document needs (a project name).
 	ErrInvalidOptions = errors.New("invalid SBOM options")
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/lockfile"
 	"github.com/pedigree-dev/pedigree/pypi"
+	"github.com/pedigree-dev/pedigree/slsa"
 )
 
 // epoch is SOURCE_DATE_EPOCH in the CLI stories: 2026-01-01T00:00:00Z.
@@ -454,4 +455,44 @@ func FuzzGenerate(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestStatement(t *testing.T) {
+	p := mustProject(t, "../examples/demo")
+	l := mustLock(t, "../examples/demo/requirements.txt")
+	inv, err := New(Options{Project: p, Lock: l, Time: epoch, Dists: []string{
+		"../examples/demo/wheelhouse/wheel-0.43.0-py3-none-any.whl",
+		"../examples/demo/dist/pedigree_demo-0.1.0-py3-none-any.whl",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Formats {
+		st, payload, err := inv.Statement(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.PredicateType != PredicateType(f) || len(st.Subject) != 1 || st.Subject[0].Name != "pedigree_demo-0.1.0-py3-none-any.whl" {
+			t.Fatalf("statement %s %+v", st.PredicateType, st.Subject)
+		}
+		parsed, err := slsa.ParseStatement(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkValid(t, f, parsed.Predicate)
+		doc, _ := inv.Encode(f)
+		if id(t, f, doc) != id(t, f, parsed.Predicate) {
+			t.Errorf("the predicate is not the document Encode writes")
+		}
+	}
+	noDists, err := New(Options{Project: p, Lock: l, Time: epoch, Dists: []string{"../examples/demo/wheelhouse/wheel-0.43.0-py3-none-any.whl"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := noDists.Statement(FormatSPDXJSON); !errors.Is(err, ErrNoSubjects) {
+		t.Fatalf("got %v, want ErrNoSubjects", err)
+	}
+	if PredicateType("spdx-tv") != "" {
+		t.Error("a predicate type for an unknown format")
+	}
 }
