@@ -175,32 +175,10 @@ func (p *Project) readPEP621(t tomlTable) error {
 	default:
 		return t.typeError("license", "a string or a table", v)
 	}
-	opt, err := t.table("optional-dependencies")
-	if err != nil {
+	if err := t.stringLists("optional-dependencies", &p.OptionalDependencies); err != nil {
 		return err
 	}
-	for _, name := range opt.keys() {
-		reqs, err := opt.strings(name)
-		if err != nil {
-			return err
-		}
-		if p.OptionalDependencies == nil {
-			p.OptionalDependencies = map[string][]string{}
-		}
-		p.OptionalDependencies[name] = reqs
-	}
-	urls, err := t.table("urls")
-	if err != nil {
-		return err
-	}
-	for _, name := range urls.keys() {
-		u, err := urls.str(name)
-		if err != nil {
-			return err
-		}
-		p.setURL(name, u)
-	}
-	return nil
+	return t.stringsTable("urls", &p.URLs)
 }
 
 // readDependencyGroups reads PEP 735 [dependency-groups], resolving
@@ -310,19 +288,8 @@ func (p *Project) readPoetry(t tomlTable, primary bool) error {
 		}
 		p.Dependencies = append(p.Dependencies, name)
 	}
-	extras, err := t.table("extras")
-	if err != nil {
+	if err := t.stringLists("extras", &p.OptionalDependencies); err != nil {
 		return err
-	}
-	for _, name := range extras.keys() {
-		reqs, err := extras.strings(name)
-		if err != nil {
-			return err
-		}
-		if p.OptionalDependencies == nil {
-			p.OptionalDependencies = map[string][]string{}
-		}
-		p.OptionalDependencies[name] = reqs
 	}
 	for _, key := range []string{"homepage", "repository", "documentation"} {
 		u, err := t.str(key)
@@ -333,18 +300,7 @@ func (p *Project) readPoetry(t tomlTable, primary bool) error {
 			p.setURL(key, u)
 		}
 	}
-	urls, err := t.table("urls")
-	if err != nil {
-		return err
-	}
-	for _, name := range urls.keys() {
-		u, err := urls.str(name)
-		if err != nil {
-			return err
-		}
-		p.setURL(name, u)
-	}
-	return nil
+	return t.stringsTable("urls", &p.URLs)
 }
 
 func (p *Project) addGroup(name string, reqs []string) {
@@ -411,6 +367,44 @@ func (t tomlTable) str(k string) (string, error) {
 	default:
 		return "", t.typeError(k, "a string", v)
 	}
+}
+
+// stringLists adds the sub-table k, a table of string arrays, to *dst.
+func (t tomlTable) stringLists(k string, dst *map[string][]string) error {
+	sub, err := t.table(k)
+	if err != nil {
+		return err
+	}
+	for _, name := range sub.keys() {
+		list, err := sub.strings(name)
+		if err != nil {
+			return err
+		}
+		if *dst == nil {
+			*dst = map[string][]string{}
+		}
+		(*dst)[name] = list
+	}
+	return nil
+}
+
+// stringsTable adds the sub-table k, a table of strings, to *dst.
+func (t tomlTable) stringsTable(k string, dst *map[string]string) error {
+	sub, err := t.table(k)
+	if err != nil {
+		return err
+	}
+	for _, name := range sub.keys() {
+		v, err := sub.str(name)
+		if err != nil {
+			return err
+		}
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		(*dst)[name] = v
+	}
+	return nil
 }
 
 func (t tomlTable) strings(k string) ([]string, error) {
