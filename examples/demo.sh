@@ -37,3 +37,11 @@ pedigree digest --format base64 'dist/*'
 	echo tampered >>dist/pedigree_demo-0.1.0.tar.gz
 	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/* || echo "exit $?: the sdist changed after it was attested"
 )
+
+# SBOMs of the project, its lock file (requirements.txt), its built wheel
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
+# The SBOM as a signed in-toto statement about the wheel and sdist (the key
+# is the one keygen wrote above).
+pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"
