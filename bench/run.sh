@@ -143,4 +143,16 @@ go test ./bench -run TestDirHash1Agrees -bench 'DirHash1' -benchtime 3x -count 1
 	grep -E '^(Benchmark|ok|FAIL|---)' | sed 's/^/  /'
 
 echo
+echo "== attest: 10,000 subjects from stdin (bench/attest.sh)"
+./bench/attest.sh "$pedigree" | sed 's/^/  /'
+
+echo
+echo "== verify: one-shot wall time, and 1,000 bundles on 1 and 2 workers (bench/verify.sh)"
+if [ -d ../shared/vectors ]; then
+	./bench/verify.sh "$pedigree" | sed 's/^/  /'
+else
+	echo "  skipped: needs ../shared/vectors beside this checkout"
+fi
+
+echo
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a) at end (above the core count, the figures understate pedigree's parallel speed)"
