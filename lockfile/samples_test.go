@@ -102,6 +102,11 @@ func TestSamples(t *testing.T) {
 					}
 				}
 			}
+			for i, rd := range lockfile.ResolvedDependencies(l) {
+				if err := rd.Validate(); err != nil {
+					t.Errorf("resolvedDependencies[%d]: %v", i, err)
+				}
+			}
 			for i, p := range l.Packages {
 				if p.Name == "" || p.NormalizedName == "" || p.Scope == "" || p.Source.Kind == "" {
 					t.Errorf("package[%d] incomplete: %+v", i, p)

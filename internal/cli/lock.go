@@ -48,7 +48,7 @@ locked-but-absent packages without failing (a wheelhouse for one platform,
 or without dev packages).`,
 		Example: `  $ cd examples/demo
   $ pedigree lock check requirements.txt wheelhouse/
-  requirements.txt: requirements lock, 1 package, 1 file hash, hash-checking mode
+  requirements.txt (requirements): 1 package, 1 file hash, hash-checking mode
   matched  wheelhouse/wheel-0.43.0-py3-none-any.whl  wheel 0.43.0  requirements.txt:3
   OK: 1 file matched; 0 missing from lock, 0 hash mismatches, 0 locked but absent, 0 lock problems`,
 		Args: cobra.MinimumNArgs(2),
@@ -140,10 +140,11 @@ func plural(n int, one, many string) string {
 }
 
 func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) error {
-	head := fmt.Sprintf("%s: %s lock, %s, %s", l.Path, l.Format, plural(len(l.Packages), "package", "packages"), plural(l.FileCount(), "file hash", "file hashes"))
-	if l.Format != lockfile.FormatRequirements {
-		head = fmt.Sprintf("%s: %s lock, %s, %s", l.Path, l.Format, plural(len(l.Packages), "package", "packages"), plural(l.FileCount(), "file", "files"))
+	files := plural(l.FileCount(), "file", "files")
+	if l.Format == lockfile.FormatRequirements {
+		files = plural(l.FileCount(), "file hash", "file hashes")
 	}
+	head := fmt.Sprintf("%s (%s): %s, %s", l.Path, l.Format, plural(len(l.Packages), "package", "packages"), files)
 	if l.HashChecking {
 		head += ", hash-checking mode"
 	}
