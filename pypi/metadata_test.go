@@ -47,7 +47,7 @@ func TestMetadataSamples(t *testing.T) {
 
 func TestParseMetadata(t *testing.T) {
 	good := "Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nRequires-Dist: a>=1; extra == \"x\"\nProvides-Extra: x\nDynamic: License-Expression\n" +
-		"License: line one\n        |line two\n\nBody text\n"
+		"License: line one\n       |line two\n\nBody text\n"
 	m, err := pypi.ParseMetadata([]byte(good))
 	if err != nil {
 		t.Fatal(err)
