@@ -152,3 +152,28 @@ func TestDemoRequirements(t *testing.T) {
 		t.Fatalf("got %+v", p)
 	}
 }
+
+// TestSampleVersions checks the lock format version and generator each
+// real sample declares.
+func TestSampleVersions(t *testing.T) {
+	tests := []struct{ path, version, generator string }{
+		{"requirements/sigstore-python_install_requirements.txt", "", "pip-compile"},
+		{"uv/sigstore-python_uv.lock", "1", "uv"},
+		{"poetry/poetry_root_poetry.lock", "2.1", "Poetry 2.4.1"},
+		{"poetry/poetry_tests_old_lock_v1.0_poetry.lock", "1.0", ""},
+		{"poetry/poetry_tests_with_path_dependency_poetry.lock", "2.0", "Poetry 1.4.0.dev0"},
+		{"pipenv/pipenv_root_Pipfile.lock", "6", "pipenv"},
+		{"pdm/pdm_root_pdm.lock", "4.5.1", "pdm"},
+		{"pylock/packaging_pylock.spec-example.toml", "1.0", "mousebender"},
+		{"pylock/pdm_tests_demo_pylock.toml", "1.0", "pdm"},
+	}
+	for _, tt := range tests {
+		l, err := lockfile.ParseFile(testshared.Dir(t, "python-samples", tt.path), lockfile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Version != tt.version || l.Generator != tt.generator {
+			t.Errorf("%s: version %q generator %q, want %q %q", tt.path, l.Version, l.Generator, tt.version, tt.generator)
+		}
+	}
+}
