@@ -349,3 +349,14 @@ func TestResolvedDependencies(t *testing.T) {
 		t.Fatalf("vcs %+v", rds)
 	}
 }
+
+func TestVersionLimits(t *testing.T) {
+	for _, in := range []string{
+		"version = 1\n[[package]]\nname = \"a\"\nversion = \"" + strings.Repeat("1", 300) + "\"\nsource = { registry = \"r\" }\n",
+		"version = 1\n[[package]]\nname = \"a\"\nversion = \"1 0\"\nsource = { registry = \"r\" }\n",
+	} {
+		if _, err := lockfile.Parse("uv.lock", []byte(in)); !errors.Is(err, lockfile.ErrSyntax) || !strings.Contains(err.Error(), "package[0].version") {
+			t.Errorf("error %v, want ErrSyntax naming package[0].version", err)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 // Options configure ParseFile.
@@ -42,10 +44,16 @@ func ParseFile(path string, opts Options) (*Lock, error) {
 			return nil, err
 		}
 	}
+	var l *Lock
 	if format == FormatRequirements {
-		return parseRequirements(path, data, func(p string) ([]byte, error) { return readLimited(p, max) })
+		l, err = parseRequirements(path, data, func(p string) ([]byte, error) { return readLimited(p, max) })
+	} else {
+		l, err = parseFormat(format, path, data)
 	}
-	return parseFormat(format, path, data)
+	if err != nil {
+		return nil, err
+	}
+	return l, checkVersions(l)
 }
 
 // Parse parses lock-file bytes already in memory, detecting the format
@@ -67,10 +75,27 @@ func ParseFormat(format Format, path string, data []byte) (*Lock, error) {
 	if int64(len(data)) > DefaultMaxSize {
 		return nil, fmt.Errorf("%s: %d bytes, limit %d: %w", path, len(data), DefaultMaxSize, ErrTooLarge)
 	}
-	if format == FormatRequirements {
-		return parseRequirements(path, data, nil)
+	l, err := parseFormat(format, path, data)
+	if err != nil {
+		return nil, err
 	}
-	return parseFormat(format, path, data)
+	return l, checkVersions(l)
+}
+
+// checkVersions refuses versions no tool writes: longer than
+// pypi.MaxNameLength, or with spaces or control characters.
+func checkVersions(l *Lock) error {
+	for i := range l.Packages {
+		p := &l.Packages[i]
+		bad := len(p.Version) > pypi.MaxNameLength
+		for j := 0; j < len(p.Version) && !bad; j++ {
+			bad = p.Version[j] <= ' ' || p.Version[j] == 0x7f
+		}
+		if bad {
+			return fmt.Errorf("%s: %s.version: %q: want a version without spaces, at most %d bytes: %w", l.Path, p.Location, truncate(p.Version), pypi.MaxNameLength, ErrSyntax)
+		}
+	}
+	return nil
 }
 
 func parseFormat(format Format, path string, data []byte) (*Lock, error) {
