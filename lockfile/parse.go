@@ -146,8 +146,9 @@ func readLimited(path string, max int64) ([]byte, error) {
 // "pylock.<name>.toml", "*.txt"/"*.in" for requirements; a name that
 // merely ends in one of these, like "app-poetry.lock", counts too) and,
 // when the name says nothing, from the content. It returns an error
-// wrapping ErrFormat only for content that looks like JSON or TOML of no
-// known lock format; anything else is taken as a requirements file.
+// wrapping ErrFormat for content that is JSON or TOML of no known lock
+// format (a Pipfile, a pyproject.toml); anything else is taken as a
+// requirements file.
 func Detect(path string, data []byte) (Format, error) {
 	base := filepath.Base(path)
 	lower := strings.ToLower(base)
@@ -185,9 +186,14 @@ func detectContent(path string, data []byte) (Format, error) {
 		}
 		return "", fmt.Errorf("%s: JSON, but not a Pipfile.lock (no _meta): %w", path, ErrFormat)
 	}
-	var p probe
-	if decodeTOML(path, data, &p) != nil {
+	var doc map[string]any
+	if decodeTOML(path, data, &doc) != nil || len(doc) == 0 {
+		// Not TOML (or nothing but comments): pip's format.
 		return FormatRequirements, nil
+	}
+	var p probe
+	if err := decodeTOML(path, data, &p); err != nil {
+		return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
 	}
 	switch {
 	case p.LockVersion != nil && p.Packages != nil:
@@ -201,8 +207,8 @@ func detectContent(path string, data []byte) (Format, error) {
 	case p.LockVersion != nil:
 		return FormatPylock, nil
 	}
-	if len(p.Package) > 0 || len(p.Packages) > 0 || p.Metadata != nil {
-		return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
+	if _, ok := doc["project"]; ok || doc["build-system"] != nil {
+		return "", fmt.Errorf("%s: a pyproject.toml is a project file, not a lock: %w", path, ErrFormat)
 	}
-	return FormatRequirements, nil
+	return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
 }

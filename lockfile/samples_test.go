@@ -177,3 +177,14 @@ func TestSampleVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestNotALock: a Pipfile (the input, not the lock) and a pyproject.toml
+// are refused, not misread as requirements.
+func TestNotALock(t *testing.T) {
+	for _, p := range []string{"pipenv/pipenv_examples_Pipfile", "poetry/poetry_root_pyproject.toml", "uv/syft-multiple-extras/pyproject.toml"} {
+		_, err := lockfile.ParseFile(testshared.Dir(t, "python-samples", p), lockfile.Options{})
+		if !errors.Is(err, lockfile.ErrFormat) {
+			t.Errorf("%s: error %v, want ErrFormat", p, err)
+		}
+	}
+}
