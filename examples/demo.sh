@@ -13,5 +13,41 @@ cd "$demo"
 pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
+
+# lock check: the wheelhouse against the hash-locked requirements, as pip
+# --require-hashes checks it before anything is installed.
 pedigree lock check requirements.txt wheelhouse/
+# inspect: what the built wheel declares, with its RECORD verified.
 pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl
+
+# The release's subjects: sha256sum lines (sha256sum -c checks them, from
+# dist/), and the same as slsa-github-generator's base64-subjects.
+pedigree digest dist
+pedigree digest --format base64 'dist/*'
+
+# attest: SLSA v1 provenance for the wheel and sdist, in the scratch directory
+# so the checkout stays clean. Without a key the statement is unsigned (and
+# attest says so); with a key from keygen it is a signed DSSE envelope.
+(
+	cp -R dist "$work/" && cd "$work"
+	pedigree attest dist/*
+	pedigree keygen -o release
+	pedigree attest --key release.key -o demo.intoto.jsonl dist/
+	pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+
+	# verify: offline, against the release key: every artifact must be a
+	# subject of a signed attestation (a directory holds several); a file
+	# changed after the build no longer verifies (exit 1).
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/*
+	pedigree verify --key release.pub --provenance . dist/pedigree_demo-0.1.0-py3-none-any.whl
+	echo tampered >>dist/pedigree_demo-0.1.0.tar.gz
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/* || echo "exit $?: the sdist changed after it was attested"
+)
+
+# SBOMs of the project, its lock file (requirements.txt), its built wheel
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
+# The SBOM as a signed in-toto statement about the wheel and sdist (the key
+# is the one keygen wrote above).
+pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"

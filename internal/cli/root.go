@@ -36,9 +36,14 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 
 	for _, newCmd := range []func(*app) *cobra.Command{
 		newVersionCmd,
+		newVerifyCmd,
+		newVerifyArtifactCmd,
 		newDigestCmd,
 		newLockCmd,
 		newInspectCmd,
+		newKeygenCmd,
+		newAttestCmd,
+		newSBOMCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
