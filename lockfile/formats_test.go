@@ -360,3 +360,18 @@ func TestVersionLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestResolvedDependenciesDedup: pdm lists a package again per set of
+// extras, with the same files; each file is one descriptor.
+func TestResolvedDependenciesDedup(t *testing.T) {
+	in := "[metadata]\nlock_version = \"4.5.0\"\n" +
+		"[[package]]\nname = \"a\"\nversion = \"1\"\nfiles = [{file = \"a-1.tar.gz\", hash = \"" + sha + "\"}]\n" +
+		"[[package]]\nname = \"a\"\nversion = \"1\"\nextras = [\"x\"]\nfiles = [{file = \"a-1.tar.gz\", hash = \"" + sha + "\"}]\n"
+	l, err := lockfile.Parse("pdm.lock", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rds := lockfile.ResolvedDependencies(l); len(rds) != 1 {
+		t.Fatalf("%d descriptors: %+v", len(rds), rds)
+	}
+}

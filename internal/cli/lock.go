@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 	"text/tabwriter"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/internal/progress"
 	"github.com/pedigree-dev/pedigree/lockfile"
+	"github.com/pedigree-dev/pedigree/slsa"
 )
 
 func newLockCmd(a *app) *cobra.Command {
@@ -106,10 +108,8 @@ or without dev packages).`,
 // lockError maps a lock parsing error to an exit code: a lock that is not
 // valid fails the check (exit 1); anything else (I/O) is exit 3.
 func lockError(err error) error {
-	for _, s := range []error{lockfile.ErrFormat, lockfile.ErrSyntax, lockfile.ErrUnsupportedVersion, lockfile.ErrHash, lockfile.ErrTooLarge} {
-		if errors.Is(err, s) {
-			return failed(err)
-		}
+	if isLockError(err) {
+		return failed(err)
 	}
 	return err
 }
@@ -189,4 +189,36 @@ func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) er
 		plural(s.MissingFromLock, "missing from lock", "missing from lock"), plural(s.HashMismatch, "hash mismatch", "hash mismatches"),
 		absent, plural(s.Problems, "lock problem", "lock problems"))
 	return err
+}
+
+// lockDependencies reads the lock file of attest --lock and returns its
+// resolvedDependencies (lockfile.ResolvedDependencies); nil without a
+// lock. A lock that is missing or does not parse is bad input (exit 2);
+// problems pip would refuse it for are warnings, since the provenance
+// records what the build used.
+func lockDependencies(a *app, path string) ([]slsa.ResourceDescriptor, error) {
+	if path == "" {
+		return nil, nil
+	}
+	l, err := lockfile.ParseFile(path, lockfile.Options{})
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || isLockError(err) {
+			return nil, usageError("--lock: %v", err)
+		}
+		return nil, err
+	}
+	if n := len(l.Problems); n > 0 {
+		fmt.Fprintf(a.stderr, "warning: --lock %s: %s pip would refuse (first: %v)\n", path, plural(n, "problem", "problems"), l.Problems[0])
+	}
+	return lockfile.ResolvedDependencies(l), nil
+}
+
+// isLockError reports whether err says the lock itself is not valid.
+func isLockError(err error) bool {
+	for _, s := range []error{lockfile.ErrFormat, lockfile.ErrSyntax, lockfile.ErrUnsupportedVersion, lockfile.ErrHash, lockfile.ErrTooLarge} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
 }
