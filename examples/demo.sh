@@ -14,6 +14,12 @@ pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
 
+# lock check: the wheelhouse against the hash-locked requirements, as pip
+# --require-hashes checks it before anything is installed.
+pedigree lock check requirements.txt wheelhouse/
+# inspect: what the built wheel declares, with its RECORD verified.
+pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl
+
 # The release's subjects: sha256sum lines (sha256sum -c checks them, from
 # dist/), and the same as slsa-github-generator's base64-subjects.
 pedigree digest dist
