@@ -6,7 +6,7 @@ import "errors"
 var (
 	// ErrInvalidSourceDateEpoch: SOURCE_DATE_EPOCH is set and not blank but
 	// is not a decimal integer (flavor accepts it; pedigree does not).
-	ErrInvalidSourceDateEpoch = errors.New("SOURCE_DATE_EPOCH is not an integer")
+	ErrInvalidSourceDateEpoch = errors.New("invalid SOURCE_DATE_EPOCH")
 	// ErrInvalidTimestamp: a build timestamp is not a decimal number.
 	ErrInvalidTimestamp = errors.New("invalid build timestamp")
 	// ErrOutOfRange: a build timestamp falls outside the years 1 to 9999,

@@ -123,7 +123,7 @@ func CheckSourceDateEpoch(v string) (bool, error) {
 		return false, nil
 	}
 	if !isDigits(strings.TrimPrefix(v, "-")) {
-		return false, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want a decimal integer (seconds since 1970): %w", v, ErrInvalidSourceDateEpoch)
+		return false, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want a decimal integer of seconds since 1970: %w", v, ErrInvalidSourceDateEpoch)
 	}
 	return true, nil
 }
