@@ -37,6 +37,7 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 	for _, newCmd := range []func(*app) *cobra.Command{
 		newVersionCmd,
 		newPSPFCmd,
+		newDiffCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
