@@ -32,8 +32,9 @@ func newView(st *slsa.Statement) (*view, error) {
 		metadata:   map[string]string{},
 		subjects:   st.Subject,
 	}
-	switch st.PredicateType {
-	case slsa.PredicateProvenanceV1:
+	pt := slsa.TypeURI(st.PredicateType)
+	switch {
+	case pt.Equal(slsa.PredicateProvenanceV1):
 		var p slsa.ProvenanceV1
 		if err := decodeStrict(st.Predicate, &p); err != nil {
 			return nil, fmt.Errorf("predicate: %w: %w", ErrNotProvenance, err)
@@ -57,7 +58,7 @@ func newView(st *slsa.Statement) (*view, error) {
 			setTime(v.metadata, "startedOn", m.StartedOn)
 			setTime(v.metadata, "finishedOn", m.FinishedOn)
 		}
-	case slsa.PredicateProvenanceV02:
+	case pt.Equal(slsa.PredicateProvenanceV02):
 		var p slsa.ProvenanceV02
 		if err := decodeStrict(st.Predicate, &p); err != nil {
 			return nil, fmt.Errorf("predicate: %w: %w", ErrNotProvenance, err)

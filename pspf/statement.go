@@ -1,6 +1,7 @@
 package pspf
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/pedigree-dev/pedigree/slsa"
@@ -14,9 +15,11 @@ import (
 const PredicateType = "https://pedigree.dev/pspf-record/v1"
 
 // NewStatement returns an in-toto Statement v1 with the given subjects and
-// the record as predicate (its Marshal bytes). Every subject needs a name
-// and a valid digest set; it fails with ErrNoSubject (wrapped with the
-// subject's index) otherwise, or with ErrInvalidString from Marshal.
+// the record as predicate (its Marshal bytes), built and validated by
+// slsa.NewStatement. Every subject needs a name and a valid digest set; it
+// fails with ErrNoSubject (wrapped with the subject's index, and with the
+// slsa package's error for a malformed digest) otherwise, or with
+// ErrInvalidString from Marshal.
 func NewStatement(r *Record, subjects []slsa.ResourceDescriptor) (*slsa.Statement, error) {
 	if len(subjects) == 0 {
 		return nil, fmt.Errorf("subject: %w", ErrNoSubject)
@@ -33,12 +36,11 @@ func NewStatement(r *Record, subjects []slsa.ResourceDescriptor) (*slsa.Statemen
 	if err != nil {
 		return nil, err
 	}
-	return &slsa.Statement{
-		Type:          slsa.StatementTypeV1,
-		Subject:       subjects,
-		PredicateType: PredicateType,
-		Predicate:     pred,
-	}, nil
+	st, err := slsa.NewStatement(subjects, PredicateType, json.RawMessage(pred))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoSubject, err)
+	}
+	return st, nil
 }
 
 // FromStatement returns the record carried by a statement of

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -94,15 +93,15 @@ differ, 2 when an input is not provenance.`,
 func provenanceIn(path, subject string) (*slsa.Statement, error) {
 	found, err := readStatements(path)
 	if err != nil {
-		if errors.Is(err, errNoStatement) {
+		if isInputError(err) {
 			return nil, usageError("%v", err)
 		}
 		return nil, err
 	}
 	var prov []foundStatement
 	for _, f := range found {
-		pt := f.Statement.PredicateType
-		if pt != slsa.PredicateProvenanceV1 && pt != slsa.PredicateProvenanceV02 {
+		pt := slsa.TypeURI(f.Statement.PredicateType)
+		if !pt.Equal(slsa.PredicateProvenanceV1) && !pt.Equal(slsa.PredicateProvenanceV02) {
 			continue
 		}
 		if subject != "" && !slices.ContainsFunc(f.Statement.Subject, func(r slsa.ResourceDescriptor) bool { return r.Name == subject }) {

@@ -3,7 +3,6 @@ package cli
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -75,7 +74,8 @@ flavor's build_attestation writes it with the SBOM disabled).
 
 --subject PKG (repeatable) wraps the record as the predicate of an in-toto
 Statement v1 whose subjects are the package files' sha256 digests, with
-predicate type ` + pspf.PredicateType + `.
+predicate type ` + pspf.PredicateType + `, written as canonical JSON
+(RFC 8785), ready to sign.
 
 The record goes to stdout followed by a newline, or with -o to a file
 without one. --format json prints a report: kind, sha256 and content of the
@@ -169,7 +169,7 @@ exact bytes, the record, and the statement when there is one.`,
 			if report.Statement, err = pspf.NewStatement(rec, descs); err != nil {
 				return err
 			}
-			content, err = json.Marshal(report.Statement)
+			content, err = slsa.Canonical(report.Statement)
 		default:
 			content, err = rec.Marshal()
 		}
