@@ -39,6 +39,8 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newPSPFCmd,
 		newDiffCmd,
 		newSBOMCmd,
+		newDigestCmd,
+		newKeygenCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
