@@ -38,6 +38,7 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newVersionCmd,
 		newPSPFCmd,
 		newDiffCmd,
+		newEvidenceCmd,
 		newSBOMCmd,
 		newDigestCmd,
 		newKeygenCmd,
