@@ -13,3 +13,5 @@ cd "$demo"
 pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
+pedigree lock check requirements.txt wheelhouse/
+pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl

@@ -102,6 +102,11 @@ func TestSamples(t *testing.T) {
 					}
 				}
 			}
+			for i, rd := range lockfile.ResolvedDependencies(l) {
+				if err := rd.Validate(); err != nil {
+					t.Errorf("resolvedDependencies[%d]: %v", i, err)
+				}
+			}
 			for i, p := range l.Packages {
 				if p.Name == "" || p.NormalizedName == "" || p.Scope == "" || p.Source.Kind == "" {
 					t.Errorf("package[%d] incomplete: %+v", i, p)
@@ -145,5 +150,41 @@ func TestDemoRequirements(t *testing.T) {
 	want := "55c570405f142630c6b9f72fe09d9b67cf1477fcf543ae5b8dcb1f5b7377da81"
 	if p.Name != "wheel" || p.Version != "0.43.0" || len(p.Files) != 1 || p.Files[0].Hashes["sha256"] != want {
 		t.Fatalf("got %+v", p)
+	}
+}
+
+// TestSampleVersions checks the lock format version and generator each
+// real sample declares.
+func TestSampleVersions(t *testing.T) {
+	tests := []struct{ path, version, generator string }{
+		{"requirements/sigstore-python_install_requirements.txt", "", "pip-compile"},
+		{"uv/sigstore-python_uv.lock", "1", "uv"},
+		{"poetry/poetry_root_poetry.lock", "2.1", "Poetry 2.4.1"},
+		{"poetry/poetry_tests_old_lock_v1.0_poetry.lock", "1.0", ""},
+		{"poetry/poetry_tests_with_path_dependency_poetry.lock", "2.0", "Poetry 1.4.0.dev0"},
+		{"pipenv/pipenv_root_Pipfile.lock", "6", "pipenv"},
+		{"pdm/pdm_root_pdm.lock", "4.5.1", "pdm"},
+		{"pylock/packaging_pylock.spec-example.toml", "1.0", "mousebender"},
+		{"pylock/pdm_tests_demo_pylock.toml", "1.0", "pdm"},
+	}
+	for _, tt := range tests {
+		l, err := lockfile.ParseFile(testshared.Dir(t, "python-samples", tt.path), lockfile.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Version != tt.version || l.Generator != tt.generator {
+			t.Errorf("%s: version %q generator %q, want %q %q", tt.path, l.Version, l.Generator, tt.version, tt.generator)
+		}
+	}
+}
+
+// TestNotALock: a Pipfile (the input, not the lock) and a pyproject.toml
+// are refused, not misread as requirements.
+func TestNotALock(t *testing.T) {
+	for _, p := range []string{"pipenv/pipenv_examples_Pipfile", "poetry/poetry_root_pyproject.toml", "uv/syft-multiple-extras/pyproject.toml"} {
+		_, err := lockfile.ParseFile(testshared.Dir(t, "python-samples", p), lockfile.Options{})
+		if !errors.Is(err, lockfile.ErrFormat) {
+			t.Errorf("%s: error %v, want ErrFormat", p, err)
+		}
 	}
 }

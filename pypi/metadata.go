@@ -133,38 +133,38 @@ func ParseMetadata(data []byte) (*Metadata, error) {
 	}
 	switch major, _, _ := strings.Cut(m.MetadataVersion, "."); {
 	case m.MetadataVersion == "":
-		return nil, fmt.Errorf("Metadata-Version: missing: %w", ErrMetadata)
+		return nil, fmt.Errorf("field Metadata-Version: missing: %w", ErrMetadata)
 	case major != "1" && major != "2":
-		return nil, fmt.Errorf("Metadata-Version: %q, want 1.x or 2.x: %w", truncate(m.MetadataVersion), ErrMetadata)
+		return nil, fmt.Errorf("field Metadata-Version: %q, want 1.x or 2.x: %w", truncate(m.MetadataVersion), ErrMetadata)
 	}
 	if m.Name == "" {
-		return nil, fmt.Errorf("Name: missing: %w", ErrMetadata)
+		return nil, fmt.Errorf("field Name: missing: %w", ErrMetadata)
 	}
 	if !ValidName(m.Name) {
-		return nil, fmt.Errorf("Name: %q: %w: %w", truncate(m.Name), ErrMetadata, ErrName)
+		return nil, fmt.Errorf("field Name: %q: %w: %w", truncate(m.Name), ErrMetadata, ErrName)
 	}
 	if m.Version == "" {
-		return nil, fmt.Errorf("Version: missing: %w", ErrMetadata)
+		return nil, fmt.Errorf("field Version: missing: %w", ErrMetadata)
 	}
 	for i, rd := range m.Fields["requires-dist"] {
 		r, err := ParseRequirement(rd)
 		if err != nil {
-			return nil, fmt.Errorf("Requires-Dist[%d]: %w: %w", i, ErrMetadata, err)
+			return nil, fmt.Errorf("field Requires-Dist[%d]: %w: %w", i, ErrMetadata, err)
 		}
 		m.RequiresDist = append(m.RequiresDist, r)
 	}
 	for i, d := range m.Dynamic {
 		switch strings.ToLower(d) {
 		case "name", "version", "metadata-version":
-			return nil, fmt.Errorf("Dynamic[%d]: %q may not be dynamic: %w", i, d, ErrMetadata)
+			return nil, fmt.Errorf("field Dynamic[%d]: %q may not be dynamic: %w", i, d, ErrMetadata)
 		}
 	}
 	return m, nil
 }
 
 // unfoldLicense undoes the folding of multi-line License and Description
-// header values ("\n        |" or "\n       |" prefixes, or plain
-// indentation).
+// header values: continuation lines lose their indentation and the '|'
+// that setuptools puts after it ("\n       |text").
 func unfoldLicense(v string) string {
 	if !strings.Contains(v, "\n") {
 		return v
@@ -172,13 +172,7 @@ func unfoldLicense(v string) string {
 	lines := strings.Split(v, "\n")
 	for i := 1; i < len(lines); i++ {
 		l := strings.TrimLeft(lines[i], " \t")
-		if rest, ok := strings.CutPrefix(l, "|"); ok {
-			l = rest
-			if strings.HasPrefix(l, " ") {
-				l = l[1:]
-			}
-		}
-		lines[i] = l
+		lines[i] = strings.TrimPrefix(l, "|")
 	}
 	return strings.Join(lines, "\n")
 }

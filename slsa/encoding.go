@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -21,8 +19,10 @@ import (
 //
 // RFC 8785 represents every number as an IEEE 754 double. Rather than let an
 // integer such as 12345678901234567891 silently become 12345678901234567000
-// in signed bytes, Canonical returns an error wrapping ErrCanonical for any
-// integer a double cannot hold exactly; such values belong in strings.
+// in signed bytes, Canonical returns an error wrapping ErrCanonical for a
+// number it would write as an integer beyond ±(2^53-1), I-JSON's safe range
+// (RFC 7493); such values belong in strings. Canonical(Canonical(v)) equals
+// Canonical(v).
 // Errors from marshalling v are returned wrapping ErrInvalidField, and
 // invalid JSON in a json.RawMessage wraps ErrMalformed.
 func Canonical(v any) ([]byte, error) {
@@ -87,9 +87,15 @@ func marshal(v any) ([]byte, error) {
 	return nil, fmt.Errorf("%v: %w", err, ErrInvalidField)
 }
 
-// checkIntegers returns an error wrapping ErrCanonical for the first integer
-// literal in data (valid JSON) that an IEEE 754 double cannot represent
-// exactly.
+// checkIntegers returns an error wrapping ErrCanonical for the first number
+// in data (valid JSON) that RFC 8785 would write as an integer outside
+// ±(2^53-1): an integer literal out of that range (a double may not hold
+// it, and RFC 8785 prints the shortest digits that identify the double, so
+// 20000000000000128 would come out as 20000000000000130), or a fraction or
+// exponent whose value is at least 2^53 and below 10^21 (printed without an
+// exponent, it would become such an integer literal, and the output would
+// not canonicalize again). This is I-JSON's safe range (RFC 7493 §2.2), the
+// line the Python rfc8785 package draws too; it keeps Canonical idempotent.
 func checkIntegers(data []byte) error {
 	inString := false
 	for i := 0; i < len(data); i++ {
@@ -114,31 +120,30 @@ func checkIntegers(data []byte) error {
 		for j < len(data) && strings.IndexByte("+-.eE0123456789", data[j]) >= 0 {
 			j++
 		}
-		if lit := string(data[i:j]); !exactDouble(lit) {
-			return fmt.Errorf("integer %s at offset %d is not exactly representable as an IEEE 754 double (RFC 8785 numbers are doubles; put it in a string): %w", truncate(lit, 40), i, ErrCanonical)
+		if lit := string(data[i:j]); !safeNumber(lit) {
+			return fmt.Errorf("number %s at offset %d is an integer beyond ±(2^53-1), which RFC 8785's IEEE 754 doubles do not keep exactly (put it in a string): %w", truncate(lit, 40), i, ErrCanonical)
 		}
 		i = j - 1
 	}
 	return nil
 }
 
-// exactDouble reports whether a JSON number literal keeps its value when read
-// as a double. Only integer literals are checked: a fraction or exponent says
-// the writer meant a floating-point value, which RFC 8785 rounds by design.
-func exactDouble(lit string) bool {
+// maxSafeInteger is 2^53-1.
+const maxSafeInteger = "9007199254740991"
+
+// safeNumber reports whether RFC 8785 writes the number literal lit (valid
+// JSON) as something other than an integer beyond ±(2^53-1).
+func safeNumber(lit string) bool {
 	digits := strings.TrimPrefix(lit, "-")
-	if strings.ContainsAny(digits, ".eE") {
-		return true
+	if !strings.ContainsAny(digits, ".eE") {
+		return len(digits) < len(maxSafeInteger) ||
+			len(digits) == len(maxSafeInteger) && digits <= maxSafeInteger
 	}
-	if len(digits) <= 15 { // every integer below 10^15 < 2^53 is exact
-		return true
+	f, err := strconv.ParseFloat(digits, 64)
+	if err != nil {
+		return false // beyond the double range
 	}
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return false
-	}
-	exact := new(big.Float).SetFloat64(math.Abs(f)).Text('f', 0)
-	return exact == strings.TrimLeft(digits, "0")
+	return f < 1<<53 || f >= 1e21
 }
 
 // jsonEqual reports whether two JSON texts hold the same value: objects

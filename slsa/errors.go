@@ -36,8 +36,9 @@ var (
 	// ErrPredicateType: the predicate is not of the type asked for.
 	ErrPredicateType = errors.New("unexpected predicate type")
 	// ErrCanonical: a value cannot be written as RFC 8785 canonical JSON
-	// without changing it (an integer that an IEEE 754 double cannot hold
-	// exactly, or a top-level value that is not an object or array).
+	// without changing it (a number it would write as an integer beyond
+	// ±(2^53-1), which IEEE 754 doubles do not keep exactly), or is not an
+	// object or array.
 	ErrCanonical = errors.New("not representable as canonical JSON")
 )
 
@@ -61,22 +62,16 @@ func (e *FieldError) Error() string {
 // Unwrap returns the underlying error, so errors.Is finds the sentinel.
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// fieldErr returns a *FieldError for path, prefixing an inner FieldError's
-// path rather than nesting it.
-func fieldErr(path string, err error) error {
-	if fe, ok := err.(*FieldError); ok {
-		return &FieldError{Path: joinPath(path, fe.Path), Err: fe.Err}
-	}
-	return &FieldError{Path: path, Err: err}
-}
-
-// prefixErr puts prefix in front of the path of err if err is a *FieldError
-// (and wraps it in one otherwise). A nil err stays nil.
+// prefixErr puts prefix in front of the path of err if err is a *FieldError,
+// and wraps err in one with Path prefix otherwise. A nil err stays nil.
 func prefixErr(prefix string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fieldErr(prefix, err)
+	if fe, ok := err.(*FieldError); ok {
+		return &FieldError{Path: joinPath(prefix, fe.Path), Err: fe.Err}
+	}
+	return &FieldError{Path: prefix, Err: err}
 }
 
 // joinPath joins two field paths: "subject[2]" + "digest" = "subject[2].digest",

@@ -17,11 +17,8 @@ func (p *ProvenanceV02) validate(path string) error {
 	if p == nil {
 		return &FieldError{Path: path, Err: fmt.Errorf("want a SLSA v0.2 provenance predicate: %w", ErrMissingField)}
 	}
-	if p.Builder.ID == "" {
-		return &FieldError{Path: joinPath(path, "builder.id"), Err: fmt.Errorf("want the builder id URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(p.Builder.ID).Validate(); err != nil {
-		return &FieldError{Path: joinPath(path, "builder.id"), Err: err}
+	if err := p.Builder.validate(joinPath(path, "builder")); err != nil {
+		return err
 	}
 	if p.BuildType == "" {
 		return &FieldError{Path: joinPath(path, "buildType"), Err: fmt.Errorf("want the build type URI: %w", ErrMissingField)}
@@ -29,55 +26,102 @@ func (p *ProvenanceV02) validate(path string) error {
 	if err := TypeURI(p.BuildType).Validate(); err != nil {
 		return &FieldError{Path: joinPath(path, "buildType"), Err: err}
 	}
-	inv := joinPath(path, "invocation")
-	cs := joinPath(inv, "configSource")
-	if u := p.Invocation.ConfigSource.URI; u != "" {
-		if err := ResourceURI(u).Validate(); err != nil {
-			return &FieldError{Path: joinPath(cs, "uri"), Err: err}
-		}
-	}
-	if err := validateDigest(p.Invocation.ConfigSource.Digest, joinPath(cs, "digest")); err != nil {
-		return err
-	}
-	if err := validateJSONValue(p.Invocation.ConfigSource.EntryPoint, joinPath(cs, "entryPoint")); err != nil {
-		return err
-	}
-	if err := validateJSONValue(p.Invocation.Parameters, joinPath(inv, "parameters")); err != nil {
-		return err
-	}
-	if err := validateJSONValue(p.Invocation.Environment, joinPath(inv, "environment")); err != nil {
+	if err := p.Invocation.validate(joinPath(path, "invocation")); err != nil {
 		return err
 	}
 	if err := validateJSONValue(p.BuildConfig, joinPath(path, "buildConfig")); err != nil {
 		return err
 	}
-	if m := p.Metadata; m != nil {
-		mp := joinPath(path, "metadata")
-		if err := validateTime(m.BuildStartedOn, joinPath(mp, "buildStartedOn")); err != nil {
-			return err
-		}
-		if err := validateTime(m.BuildFinishedOn, joinPath(mp, "buildFinishedOn")); err != nil {
-			return err
-		}
-		if err := validateJSONValue(m.BuildInvocationID, joinPath(mp, "buildInvocationId")); err != nil {
+	if p.Metadata != nil {
+		if err := p.Metadata.validate(joinPath(path, "metadata")); err != nil {
 			return err
 		}
 	}
-	for i, m := range p.Materials {
-		mp := index(joinPath(path, "materials"), i)
-		if m.URI == "" && len(m.Digest) == 0 {
-			return &FieldError{Path: mp, Err: fmt.Errorf("want a uri or a digest: %w", ErrMissingField)}
-		}
-		if m.URI != "" {
-			if err := ResourceURI(m.URI).Validate(); err != nil {
-				return &FieldError{Path: joinPath(mp, "uri"), Err: err}
-			}
-		}
-		if err := validateDigest(m.Digest, joinPath(mp, "digest")); err != nil {
+	for i := range p.Materials {
+		if err := p.Materials[i].validate(index(joinPath(path, "materials"), i)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// Validate checks that the builder id is a TypeURI. It returns a
+// *FieldError wrapping ErrMissingField or ErrInvalidURI.
+func (b *BuilderV02) Validate() error { return b.validate("") }
+
+func (b *BuilderV02) validate(path string) error {
+	if b.ID == "" {
+		return &FieldError{Path: joinPath(path, "id"), Err: fmt.Errorf("want the builder id URI: %w", ErrMissingField)}
+	}
+	if err := TypeURI(b.ID).Validate(); err != nil {
+		return &FieldError{Path: joinPath(path, "id"), Err: err}
+	}
+	return nil
+}
+
+// Validate checks the invocation: its config source (see
+// ConfigSourceV02.Validate), and that parameters and environment are JSON.
+// It returns a *FieldError wrapping ErrInvalidURI, ErrInvalidDigest or
+// ErrInvalidField.
+func (i *InvocationV02) Validate() error { return i.validate("") }
+
+func (i *InvocationV02) validate(path string) error {
+	if err := i.ConfigSource.validate(joinPath(path, "configSource")); err != nil {
+		return err
+	}
+	if err := validateJSONValue(i.Parameters, joinPath(path, "parameters")); err != nil {
+		return err
+	}
+	return validateJSONValue(i.Environment, joinPath(path, "environment"))
+}
+
+// Validate checks the config source: uri, when set, is a ResourceURI, and
+// digests are well formed. It returns a *FieldError wrapping ErrInvalidURI,
+// ErrInvalidDigest or ErrInvalidField.
+func (c *ConfigSourceV02) Validate() error { return c.validate("") }
+
+func (c *ConfigSourceV02) validate(path string) error {
+	if c.URI != "" {
+		if err := ResourceURI(c.URI).Validate(); err != nil {
+			return &FieldError{Path: joinPath(path, "uri"), Err: err}
+		}
+	}
+	if err := validateDigest(c.Digest, joinPath(path, "digest")); err != nil {
+		return err
+	}
+	return validateJSONValue(c.EntryPoint, joinPath(path, "entryPoint"))
+}
+
+// Validate checks that the times can be written as RFC 3339 and the
+// invocation id is UTF-8. It returns a *FieldError wrapping ErrInvalidTime
+// or ErrInvalidField.
+func (m *MetadataV02) Validate() error { return m.validate("") }
+
+func (m *MetadataV02) validate(path string) error {
+	if err := validateTime(m.BuildStartedOn, joinPath(path, "buildStartedOn")); err != nil {
+		return err
+	}
+	if err := validateTime(m.BuildFinishedOn, joinPath(path, "buildFinishedOn")); err != nil {
+		return err
+	}
+	return validateJSONValue(m.BuildInvocationID, joinPath(path, "buildInvocationId"))
+}
+
+// Validate checks that the material names a uri (a ResourceURI) or a
+// digest, and that its digests are well formed. It returns a *FieldError
+// wrapping ErrMissingField, ErrInvalidURI or ErrInvalidDigest.
+func (m *MaterialV02) Validate() error { return m.validate("") }
+
+func (m *MaterialV02) validate(path string) error {
+	if m.URI == "" && len(m.Digest) == 0 {
+		return &FieldError{Path: path, Err: fmt.Errorf("want a uri or a digest: %w", ErrMissingField)}
+	}
+	if m.URI != "" {
+		if err := ResourceURI(m.URI).Validate(); err != nil {
+			return &FieldError{Path: joinPath(path, "uri"), Err: err}
+		}
+	}
+	return validateDigest(m.Digest, joinPath(path, "digest"))
 }
 
 // Equal reports whether p and o are the same v0.2 provenance: URIs compared

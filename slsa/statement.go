@@ -55,8 +55,9 @@ func DecodeStatement(data []byte) (*Statement, error) {
 // with their URIs case-normalized; predicateType must be a TypeURI and is
 // normalized too. predicate may be nil (no predicate), a json.RawMessage, or
 // any value encoding/json marshals to an object or null; a *ProvenanceV1 or
-// ProvenanceV1 has its URIs normalized, and must have non-empty
-// externalParameters as SLSA v1 requires. The result has passed Validate.
+// ProvenanceV1 has its URIs normalized. A SLSA v1 predicate, however given,
+// must have non-empty externalParameters, as SLSA v1 and in-toto's Go
+// bindings require. The result has passed Validate.
 // Errors are *FieldError values wrapping ErrMissingField, ErrInvalidField,
 // ErrInvalidURI, ErrInvalidDigest, ErrInvalidTime or ErrMalformed.
 func NewStatement(subjects []ResourceDescriptor, predicateType string, predicate any) (*Statement, error) {
@@ -82,9 +83,6 @@ func NewStatement(subjects []ResourceDescriptor, predicateType string, predicate
 		}
 	}
 	if p, ok := predicate.(*ProvenanceV1); ok && p != nil {
-		if len(p.BuildDefinition.ExternalParameters) == 0 {
-			return nil, &FieldError{Path: "predicate.buildDefinition.externalParameters", Err: fmt.Errorf("SLSA v1 requires the parameters the build was asked for: %w", ErrMissingField)}
-		}
 		if predicate, err = p.normalized(); err != nil {
 			return nil, prefixErr("predicate", err)
 		}
@@ -98,6 +96,15 @@ func NewStatement(subjects []ResourceDescriptor, predicateType string, predicate
 	}
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	if TypeURI(s.PredicateType).Equal(PredicateProvenanceV1) {
+		p, err := s.ProvenanceV1()
+		if err != nil {
+			return nil, err // Validate checked it
+		}
+		if len(p.BuildDefinition.ExternalParameters) == 0 {
+			return nil, &FieldError{Path: "predicate.buildDefinition.externalParameters", Err: fmt.Errorf("SLSA v1 requires the parameters the build was asked for: %w", ErrMissingField)}
+		}
 	}
 	return s, nil
 }

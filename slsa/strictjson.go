@@ -244,7 +244,7 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 		return c.fail(path, "unexpected end of input")
 	}
 	if depth > maxDepth {
-		return c.fail(path, "nested more than %d levels deep", maxDepth)
+		return c.fail(truncate(path, 40), "nested more than %d levels deep at offset %d", maxDepth, c.pos)
 	}
 	k := kindAny
 	if sch != nil {
@@ -569,6 +569,9 @@ func decodeStrict(data []byte, v any, root string) error {
 		var fe *FieldError
 		if errors.As(err, &fe) {
 			return prefixErr(root, fe)
+		}
+		if errors.Is(err, ErrInvalidTime) {
+			return &FieldError{Path: root, Err: err}
 		}
 		return &FieldError{Path: root, Err: fmt.Errorf("%v: %w", err, ErrMalformed)}
 	}

@@ -37,6 +37,10 @@ func ParseTime(s string) (Time, error) {
 	return t, nil
 }
 
+// Validate reports a time that cannot be written as RFC 3339 in UTC (year
+// outside 0000-9999), wrapping ErrInvalidTime.
+func (t Time) Validate() error { return t.check() }
+
 // check reports times that RFC 3339 cannot represent in UTC.
 func (t Time) check() error {
 	if y := t.UTC().Year(); y < 0 || y > 9999 {

@@ -24,7 +24,8 @@ const (
 // Statement is an in-toto Statement (v1; v0.1 is read too). The predicate is
 // kept as raw JSON so any predicate type round-trips unchanged; it may be
 // absent or JSON null (PyPI's publish/v1 predicate is null). Use
-// ProvenanceV1 or ProvenanceV02 to decode a SLSA predicate.
+// ProvenanceV1 or ProvenanceV02 to decode a SLSA predicate. Type and
+// PredicateType hold TypeURIs (see TypeURI).
 type Statement struct {
 	Type          string               `json:"_type"`
 	Subject       []ResourceDescriptor `json:"subject"`
@@ -34,7 +35,9 @@ type Statement struct {
 
 // ResourceDescriptor describes an artifact or other resource (in-toto
 // ResourceDescriptor v1). It is valid only if at least one of URI, Digest and
-// Content is set. Content is base64 in JSON.
+// Content is set. Content is base64 in JSON. URI and DownloadLocation hold
+// ResourceURIs (see ResourceURI); numbers in Annotations decode as
+// json.Number.
 type ResourceDescriptor struct {
 	URI              string         `json:"uri,omitempty"`
 	Digest           digest.Set     `json:"digest,omitempty"`
@@ -52,7 +55,8 @@ type ProvenanceV1 struct {
 }
 
 // BuildDefinition is the input of a build: what was asked for and what it
-// resolved to. BuildType is required; parameters are arbitrary JSON objects.
+// resolved to. BuildType (a TypeURI) is required; parameters are arbitrary
+// JSON objects, whose numbers decode as json.Number.
 type BuildDefinition struct {
 	BuildType            string               `json:"buildType"`
 	ExternalParameters   map[string]any       `json:"externalParameters"`
@@ -68,7 +72,7 @@ type RunDetails struct {
 	Byproducts []ResourceDescriptor `json:"byproducts,omitempty"`
 }
 
-// Builder identifies the build platform. ID is required.
+// Builder identifies the build platform. ID (a TypeURI) is required.
 type Builder struct {
 	ID                  string               `json:"id"`
 	BuilderDependencies []ResourceDescriptor `json:"builderDependencies,omitempty"`
@@ -114,6 +118,8 @@ type ConfigSourceV02 struct {
 }
 
 // MetadataV02 holds a v0.2 build's identifiers, times and claims.
+// BuildInvocationID is also read from "buildInvocationID", as
+// slsa-github-generator spells it.
 type MetadataV02 struct {
 	BuildInvocationID string           `json:"buildInvocationId,omitempty"`
 	BuildStartedOn    *Time            `json:"buildStartedOn,omitempty"`

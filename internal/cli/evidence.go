@@ -431,12 +431,12 @@ func writeVerified(w io.Writer, r *evidence.Report) error {
 		what = "dpone evidence"
 	}
 	if r.OK() {
-		fmt.Fprintf(&b, "verified %s: %s for release %s, %s, %s\n", r.Dir, what, r.Release, plural(len(r.Subjects), "subject"), plural(r.Files, "file"))
+		fmt.Fprintf(&b, "verified %s: %s for release %s, %s, %s\n", r.Dir, what, r.Release, plural(len(r.Subjects), "subject", "subjects"), plural(r.Files, "file", "files"))
 		for _, v := range r.Verified {
 			fmt.Fprintf(&b, "  %s\n", v)
 		}
 	} else {
-		fmt.Fprintf(&b, "FAILED %s: %s\n", r.Dir, plural(len(r.Findings), "problem"))
+		fmt.Fprintf(&b, "FAILED %s: %s\n", r.Dir, plural(len(r.Findings), "problem", "problems"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -42,6 +42,8 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newSBOMCmd,
 		newDigestCmd,
 		newKeygenCmd,
+		newLockCmd,
+		newInspectCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}

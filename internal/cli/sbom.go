@@ -105,7 +105,7 @@ writes the document to standard output.`,
 			name += " " + s.Version
 		}
 		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)\n",
-			*output, formatTitle(f), name, plural(s.Packages, "package"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense)
+			*output, formatTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense)
 		return err
 	}
 	return cmd
@@ -131,13 +131,6 @@ func formatTitle(f sbom.Format) string {
 		return "SPDX 2.3"
 	}
 	return "CycloneDX 1.6"
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // inputError maps an error reading the project, lock or dists: a file that
