@@ -3,15 +3,15 @@ package cli
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
 	"github.com/pedigree-dev/pedigree/pspf"
 	"github.com/pedigree-dev/pedigree/slsa"
@@ -34,7 +34,7 @@ the attestation slot of a PSPF package.`,
 
 // pspfReport is what `pspf record --format json` prints.
 type pspfReport struct {
-	Kind          string          `json:"kind"` // record, attestation-slot or statement
+	Kind          string          `json:"kind"` // record, attestation-slot, statement or dsse-envelope
 	PredicateType string          `json:"predicateType,omitempty"`
 	Output        string          `json:"output,omitempty"`
 	SHA256        string          `json:"sha256"`
@@ -45,14 +45,16 @@ type pspfReport struct {
 
 func newPSPFRecordCmd(a *app) *cobra.Command {
 	var (
-		opts         pspf.Options
-		launcherPath string
-		fingerprint  string
-		timestamp    string
-		subjects     []string
-		slot         bool
-		output       string
-		force        bool
+		opts          pspf.Options
+		launcherPath  string
+		fingerprint   string
+		timestamp     string
+		subjects      []string
+		keyPath       string
+		passphraseEnv string
+		slot          bool
+		output        string
+		force         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "record",
@@ -75,7 +77,8 @@ flavor's build_attestation writes it with the SBOM disabled).
 --subject PKG (repeatable) wraps the record as the predicate of an in-toto
 Statement v1 whose subjects are the package files' sha256 digests, with
 predicate type ` + pspf.PredicateType + `, written as canonical JSON
-(RFC 8785), ready to sign.
+(RFC 8785); with --key it is signed into a DSSE envelope (one line, as in an
+.intoto.jsonl file) that 'pedigree inspect --key' and verifiers check.
 
 The record goes to stdout followed by a newline, or with -o to a file
 without one. --format json prints a report: kind, sha256 and content of the
@@ -102,6 +105,8 @@ exact bytes, the record, and the statement when there is one.`,
 	f.StringVar(&timestamp, "build-timestamp", "", "build time in seconds since 1970 (default SOURCE_DATE_EPOCH, else now)")
 	f.StringArrayVar(&subjects, "subject", nil, "package file: print an in-toto statement about it with the record as predicate (repeatable)")
 	f.BoolVar(&slot, "attestation-slot", false, `print the attestation slot content {"provenance": record}`)
+	f.StringVar(&keyPath, "key", "", "with --subject: private key PEM to sign the statement with (DSSE)")
+	f.StringVar(&passphraseEnv, "passphrase-env", "", "environment `VARIABLE` holding the --key passphrase")
 	f.StringVarP(&output, "output", "o", "", "write the bytes to this file (no trailing newline)")
 	f.BoolVar(&force, "force", false, "overwrite the output file")
 	for _, name := range []string{"builder-name", "builder-version", "platform-os", "platform-arch",
@@ -114,6 +119,9 @@ exact bytes, the record, and the statement when there is one.`,
 	format := addFormatFlag(cmd)
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if keyPath != "" && len(subjects) == 0 {
+			return usageError("--key signs the statement: give --subject PKG too")
+		}
 		opts.SourceDateEpoch = a.getenv("SOURCE_DATE_EPOCH")
 		if _, err := pspf.CheckSourceDateEpoch(opts.SourceDateEpoch); err != nil {
 			return usageError("%v", err)
@@ -138,11 +146,11 @@ exact bytes, the record, and the statement when there is one.`,
 			opts.SigningKeyFingerprint = &fingerprint
 		}
 		if launcherPath != "" {
-			sum, err := sha256File(launcherPath)
+			sum, _, err := digest.File(a.ctx, launcherPath, digest.SHA256)
 			if err != nil {
 				return fmt.Errorf("--launcher: %w", err)
 			}
-			opts.LauncherHash = "sha256:" + sum
+			opts.LauncherHash = "sha256:" + sum[digest.SHA256]
 		}
 		rec, err := pspf.Build(opts)
 		if err != nil {
@@ -160,16 +168,28 @@ exact bytes, the record, and the statement when there is one.`,
 			report.PredicateType = pspf.PredicateType
 			var descs []slsa.ResourceDescriptor
 			for _, p := range subjects {
-				sum, err := sha256File(p)
+				sum, _, err := digest.File(a.ctx, p, digest.SHA256)
 				if err != nil {
 					return fmt.Errorf("--subject: %w", err)
 				}
-				descs = append(descs, slsa.ResourceDescriptor{Name: filepath.Base(p), Digest: digest.Set{digest.SHA256: sum}})
+				descs = append(descs, slsa.ResourceDescriptor{Name: filepath.Base(p), Digest: sum})
 			}
 			if report.Statement, err = pspf.NewStatement(rec, descs); err != nil {
 				return err
 			}
 			content, err = slsa.Canonical(report.Statement)
+			if err == nil && keyPath != "" {
+				signer, lerr := loadSigner(a, keyPath, passphraseEnv)
+				if lerr != nil {
+					return lerr
+				}
+				env, serr := dsse.Sign(signer, slsa.PayloadType, content, dsse.SignOptions{})
+				if serr != nil {
+					return serr
+				}
+				report.Kind = "dsse-envelope"
+				content, err = json.Marshal(env)
+			}
 		default:
 			content, err = rec.Marshal()
 		}
@@ -197,25 +217,4 @@ exact bytes, the record, and the statement when there is one.`,
 		return err
 	}
 	return cmd
-}
-
-// sha256File returns the lowercase hex SHA-256 of a regular file.
-func sha256File(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s: not a regular file", path)
-	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
