@@ -84,12 +84,12 @@ subject.missing.PATH, signature.missing_key, ...; see docs/evidence.md) and
 exit status 1; nothing is written then. The HMAC key is read from the
 variable --hmac-key-env names, never from the command line.`,
 		Example: `  $ pedigree evidence create --release v0.1.0 --subject 'dist/*' --lock requirements.txt \
-      --repository https://github.com/example/demo --commit-sha 4d329c75e7ec1725f7c9ce917a8799d408d06be3 \
-      --key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id ci-key
+      --repository https://github.com/pedigree-dev/pedigree-demo --commit-sha 6f1c3e1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e \
+      --key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci
   wrote evidence/v0.1.0: evidence for release v0.1.0 of pedigree-demo 0.1.0
     subjects:  pedigree_demo-0.1.0-py3-none-any.whl, pedigree_demo-0.1.0.tar.gz
     files:     SUMMARY.md, evidence.json, provenance.intoto.jsonl, sbom.cyclonedx.json, sbom.spdx.json, signature.hmac-sha256.json
-    signature: DSSE (ed25519 key 5c0a0bd8f1d3...); HMAC-SHA256 (key id ci-key)
+    signature: DSSE (ed25519 key 439b3f98471c...); HMAC-SHA256 (key id demo-ci)
     verify:    pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY --subject dist/pedigree_demo-0.1.0-py3-none-any.whl --subject dist/pedigree_demo-0.1.0.tar.gz`,
 	}
 	f := cmd.Flags()
@@ -368,9 +368,9 @@ statements and the files imply, so a changed byte anywhere is caught.
 It prints one line per finding, naming the file, and exits 1 on any. Signed
 evidence needs a key; unsigned evidence passes only with --allow-unsigned.`,
 		Example: `  $ pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY --subject dist/pedigree_demo-0.1.0.tar.gz
-  verified evidence/v0.1.0: release v0.1.0, 2 subjects, 6 files
-    DSSE signature by key 5c0a0bd8f1d3...
-    HMAC-SHA256 with key id ci-key`,
+  verified evidence/v0.1.0: evidence for release v0.1.0, 2 subjects, 6 files
+    DSSE signature by key 439b3f98471c9863099dc506c613a06e1c06911be8c8986495f71fc4f929f641
+    HMAC-SHA256 with key id demo-ci`,
 		Args: cobra.ExactArgs(1),
 	}
 	cmd.Flags().StringArrayVar(&keyFiles, "key", nil, "public key PEM to check the DSSE signatures with (repeatable)")
