@@ -128,6 +128,7 @@ type Blocker struct {
 	Message string `json:"message"`
 }
 
+// String returns "code: message".
 func (b Blocker) String() string { return b.Code + ": " + b.Message }
 
 // Marshal returns evidence.json's bytes: two-space indented JSON, no HTML

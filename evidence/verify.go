@@ -50,6 +50,7 @@ type Finding struct {
 	Message string `json:"message"`
 }
 
+// String returns "file: message".
 func (f Finding) String() string { return f.File + ": " + f.Message }
 
 // Report is the outcome of Verify. The evidence verified when Findings is

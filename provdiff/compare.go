@@ -156,39 +156,54 @@ func diffMaps(a, b map[string]string) []Change {
 // diffLists matches equal resources first, then pairs what is left by each
 // key function in turn (in order, so several resources under one key pair
 // up one by one: subjects pair by name, then a renamed one by digest), and
-// reports the rest as added or removed.
+// reports the rest as added or removed. It runs in O(n log n): resources
+// are indexed by their JSON form and by key.
 func diffLists(a, b []slsa.ResourceDescriptor, keys ...func(slsa.ResourceDescriptor) string) ListDiff {
 	d := ListDiff{Added: []slsa.ResourceDescriptor{}, Removed: []slsa.ResourceDescriptor{}, Changed: []ItemChange{}}
 	usedB := make([]bool, len(b))
-	var restA []slsa.ResourceDescriptor
-	for _, x := range a {
-		found := false
-		for j, y := range b {
-			if !usedB[j] && sameResource(x, y) {
-				usedB[j], found = true, true
-				d.Unchanged++
-				break
+	// queue maps a key to the indexes of b holding it, in order.
+	queue := func(key func(int) string) map[string][]int {
+		q := map[string][]int{}
+		for j := range b {
+			if !usedB[j] {
+				k := key(j)
+				q[k] = append(q[k], j)
 			}
 		}
-		if !found {
+		return q
+	}
+	take := func(q map[string][]int, k string) (int, bool) {
+		for len(q[k]) > 0 {
+			j := q[k][0]
+			q[k] = q[k][1:]
+			if !usedB[j] {
+				usedB[j] = true
+				return j, true
+			}
+		}
+		return -1, false
+	}
+	exact := queue(func(j int) string { return resourceJSON(b[j]) })
+	var restA []slsa.ResourceDescriptor
+	for _, x := range a {
+		if _, ok := take(exact, resourceJSON(x)); ok {
+			d.Unchanged++
+		} else {
 			restA = append(restA, x)
 		}
 	}
 	for _, key := range keys {
+		q := queue(func(j int) string { return key(b[j]) })
 		var left []slsa.ResourceDescriptor
 		for _, x := range restA {
 			k := key(x)
-			paired := false
-			for j, y := range b {
-				if k != "" && !usedB[j] && key(y) == k {
-					usedB[j], paired = true, true
-					d.Changed = append(d.Changed, ItemChange{Key: k, Old: x, New: y})
-					break
-				}
+			if j, ok := take(q, k); ok && k != "" {
+				d.Changed = append(d.Changed, ItemChange{Key: k, Old: x, New: b[j]})
+				continue
+			} else if ok {
+				usedB[j] = false // an empty key pairs nothing
 			}
-			if !paired {
-				left = append(left, x)
-			}
+			left = append(left, x)
 		}
 		restA = left
 	}
@@ -201,10 +216,14 @@ func diffLists(a, b []slsa.ResourceDescriptor, keys ...func(slsa.ResourceDescrip
 	return d
 }
 
-func sameResource(x, y slsa.ResourceDescriptor) bool {
-	bx, errX := json.Marshal(x)
-	by, errY := json.Marshal(y)
-	return errX == nil && errY == nil && string(bx) == string(by)
+// resourceJSON is the identity of a resource for exact matching: its JSON
+// form (encoding/json sorts map keys, so equal resources encode equally).
+func resourceJSON(r slsa.ResourceDescriptor) string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Sprintf("unencodable %p", &r)
+	}
+	return string(b)
 }
 
 // dependencyKey identifies a dependency across versions: a URI without

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/internal/testshared"
@@ -225,4 +227,36 @@ func FuzzCompare(f *testing.F) {
 			t.Fatalf("self comparison differs: %+v", r)
 		}
 	})
+}
+
+// BenchmarkCompare compares two statements of 10,000 resolved dependencies
+// each, a tenth of them changed in version.
+func BenchmarkCompare(b *testing.B) {
+	mk := func(bump int) *slsa.Statement {
+		deps := make([]any, 10000)
+		for i := range deps {
+			v := 1
+			if i%10 == 0 {
+				v += bump
+			}
+			deps[i] = map[string]any{
+				"uri":    fmt.Sprintf("pkg:pypi/package-%d@%d.0", i, v),
+				"digest": map[string]any{"sha256": fmt.Sprintf("%064x", i*7+v)},
+			}
+		}
+		pred, _ := json.Marshal(map[string]any{
+			"buildDefinition": map[string]any{"buildType": "https://example.com/bt", "externalParameters": map[string]any{"a": 1}, "resolvedDependencies": deps},
+			"runDetails":      map[string]any{"builder": map[string]any{"id": "https://example.com/builder"}},
+		})
+		return &slsa.Statement{Type: slsa.StatementTypeV1, PredicateType: slsa.PredicateProvenanceV1,
+			Subject: []slsa.ResourceDescriptor{{Name: "x", Digest: map[string]string{"sha256": strings.Repeat("a", 64)}}}, Predicate: pred}
+	}
+	a, c := mk(0), mk(1)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := Compare(a, c)
+		if err != nil || len(r.Dependencies.Changed) != 1000 || r.Dependencies.Unchanged != 9000 {
+			b.Fatalf("%v %d %d", err, len(r.Dependencies.Changed), r.Dependencies.Unchanged)
+		}
+	}
 }

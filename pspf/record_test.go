@@ -316,3 +316,16 @@ func FuzzParseSlot(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkBuildMarshal(b *testing.B) {
+	o := baseOptions()
+	for i := 0; i < b.N; i++ {
+		r, err := Build(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Marshal(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
