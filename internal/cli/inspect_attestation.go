@@ -31,12 +31,6 @@ type inspectOptions struct {
 	hmacKey     []byte
 }
 
-// canVerify reports whether inspect was given anything to check
-// signatures with.
-func (o inspectOptions) canVerify() bool {
-	return len(o.keys) > 0 || o.trustedRoot != "" || len(o.hmacKey) > 0
-}
-
 // matchEvidenceDir matches a pedigree or dpone evidence folder.
 func matchEvidenceDir(path string, isDir bool, head []byte) bool {
 	if !isDir {
@@ -524,7 +518,7 @@ func certificateSigner(bundleJSON []byte) *signerSummary {
 // inspectEvidenceDir shows an evidence folder; with a key it verifies it.
 func inspectEvidenceDir(a *app, path string, o inspectOptions) error {
 	var rep *evidence.Report
-	if o.canVerify() {
+	if len(o.keys) > 0 || len(o.hmacKey) > 0 {
 		r, err := evidence.Verify(a.ctx, evidence.VerifyOptions{Dir: path, PublicKeys: o.keys, HMACKey: o.hmacKey})
 		if err != nil {
 			return err
