@@ -2,6 +2,7 @@ package attestation
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -253,6 +254,9 @@ func parseEnvelope(raw json.RawMessage, src string) (Item, error) {
 			continue
 		}
 		der, err := certificateDER(*c)
+		if err == nil {
+			_, err = x509.ParseCertificate(der)
+		}
 		if err != nil {
 			return Item{}, fmt.Errorf("%s: signatures[%d].cert: %w: %v", src, i, ErrMalformed, err)
 		}

@@ -255,6 +255,8 @@ func TestDetectLocal(t *testing.T) {
 			f["remote get-url upstream"] = "git@gitlab.com:g/p.git\n"
 		}).run, "ssh://git@gitlab.com/g/p.git", "refs/heads/main", false, false, 0},
 		{"no remote", repo(func(f fakeGit) { f["remote"] = "" }).run, "", "refs/heads/main", false, false, 0},
+		{"local path remote", repo(func(f fakeGit) { f["remote get-url origin"] = "/srv/git/my repo.git\n" }).run, "file:///srv/git/my%20repo.git", "refs/heads/main", false, false, 0},
+		{"relative path remote", repo(func(f fakeGit) { f["remote get-url origin"] = "../upstream\n" }).run, "", "refs/heads/main", false, false, 0},
 		{"no commit", repo(func(f fakeGit) { delete(f, "rev-parse --verify -q HEAD") }).run, "", "", false, true, 1},
 		{"no git", noGit, "", "", false, true, 1},
 	}
@@ -402,4 +404,26 @@ func TestOverrideSource(t *testing.T) {
 	if err := c.OverrideSource("", ""); err != nil || len(before) != len(c.ExternalParameters) {
 		t.Fatal("empty override changed something")
 	}
+}
+
+// FuzzRedactURL: whatever the remote, a password placed in its user
+// information never survives, and http(s) URLs keep no user at all.
+func FuzzRedactURL(f *testing.F) {
+	f.Add("https://github.com/o/r.git", "ghs_secret")
+	f.Add("ssh://git@host:2222/r.git", "pw")
+	f.Add("git@github.com:o/r.git", "x")
+	f.Fuzz(func(t *testing.T, remote, secret string) {
+		_ = RedactURL(remote)
+		if len(secret) < 6 || strings.ContainsAny(secret, "@/:?#%[] \\") {
+			return
+		}
+		scheme, rest, ok := strings.Cut(remote, "://")
+		if !ok || scheme == "" || strings.ContainsAny(scheme, "@/:?#%[] \\") {
+			return
+		}
+		withSecret := scheme + "://user:" + secret + "@" + rest
+		if got := RedactURL(withSecret); strings.Contains(got, ":"+secret+"@") {
+			t.Fatalf("RedactURL(%q) = %q keeps the password", withSecret, got)
+		}
+	})
 }

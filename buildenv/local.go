@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -60,6 +62,21 @@ func detectLocal(ctx context.Context, opts Options, env map[string]string) (*Con
 	return c, nil
 }
 
+// remoteURI turns a git remote into a URI without credentials: URLs and
+// scp-style remotes through RedactURL, absolute local paths into file://
+// URLs. A relative path gives "" (it names nothing outside this machine's
+// current directory).
+func remoteURI(remote string) string {
+	r := RedactURL(remote)
+	if strings.Contains(r, "://") {
+		return r
+	}
+	if filepath.IsAbs(r) {
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(r)}).String()
+	}
+	return ""
+}
+
 // gitSource reads the repository of dir: HEAD's commit and branch, the
 // remote URL (credentials removed) and whether the tree is dirty. It
 // returns nil and a warning when there is no usable repository.
@@ -91,7 +108,7 @@ func gitSource(ctx context.Context, git GitFunc, dir string) (*Source, string) {
 		}
 		if name != "" {
 			if u, err := git(ctx, dir, "remote", "get-url", name); err == nil {
-				src.Repository = RedactURL(strings.TrimSpace(u))
+				src.Repository = remoteURI(strings.TrimSpace(u))
 			}
 		}
 	}

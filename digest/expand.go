@@ -149,11 +149,11 @@ func expandArg(ctx context.Context, arg string, dirHash bool) ([]planned, error)
 		return expandGlob(arg)
 	}
 	if lerr != nil {
-		return nil, lerr
+		return nil, argError(arg, lerr)
 	}
 	fi, err := os.Stat(arg)
 	if err != nil {
-		return nil, err
+		return nil, argError(arg, err)
 	}
 	if !fi.IsDir() {
 		return []planned{{name: filepath.ToSlash(arg), path: arg}}, nil
@@ -197,6 +197,16 @@ func expandGlob(pattern string) ([]planned, error) {
 		return nil, fmt.Errorf("%q: %w", pattern, ErrNoMatch)
 	}
 	return out, nil
+}
+
+// argError names the argument in a stat error rather than the system call:
+// "dist/a.whl: no such file or directory". errors.Is still sees the cause.
+func argError(arg string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", arg, pe.Err)
+	}
+	return err
 }
 
 // hasGlobMeta reports whether s holds a filepath.Match metacharacter.

@@ -63,7 +63,7 @@ func Reader(ctx context.Context, r io.Reader, algs ...string) (Set, int64, error
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	n, err := copyHash(ctx, h, r, *bp, nil)
+	n, err := copyHash(ctx, h, r, *bp, nil, runtime.GOMAXPROCS(0) > 1)
 	if err != nil {
 		return nil, n, err
 	}
@@ -80,15 +80,16 @@ func File(ctx context.Context, path string, algs ...string) (Set, int64, error) 
 	}
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
-	n, err := hashFile(ctx, h, path, *bp, nil)
+	n, err := hashFile(ctx, h, path, *bp, nil, runtime.GOMAXPROCS(0) > 1)
 	if err != nil {
 		return nil, n, err
 	}
 	return h.Sum(), n, nil
 }
 
-// hashFile feeds the file at path to h (which the caller has reset).
-func hashFile(ctx context.Context, h *Hasher, path string, buf []byte, progress func(int)) (int64, error) {
+// hashFile feeds the file at path to h (which the caller has reset); see
+// copyHash for pipeline.
+func hashFile(ctx context.Context, h *Hasher, path string, buf []byte, progress func(int), pipeline bool) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
@@ -101,7 +102,7 @@ func hashFile(ctx context.Context, h *Hasher, path string, buf []byte, progress 
 	if fi.IsDir() {
 		return 0, fmt.Errorf("%s: is a directory: %w", path, ErrUnsupportedFile)
 	}
-	n, err := copyHash(ctx, h, f, buf, progress)
+	n, err := copyHash(ctx, h, f, buf, progress, pipeline && fi.Size() > int64(len(buf)))
 	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		err = fmt.Errorf("%s: %w", path, err)
 	}
@@ -109,8 +110,15 @@ func hashFile(ctx context.Context, h *Hasher, path string, buf []byte, progress 
 }
 
 // copyHash reads r to the end into h through buf, checking ctx between
-// chunks and reporting each chunk's size to progress.
-func copyHash(ctx context.Context, h *Hasher, r io.Reader, buf []byte, progress func(int)) (int64, error) {
+// chunks and reporting each chunk's size to progress. With pipeline, it
+// reads the next chunk while other goroutines, one per algorithm, hash the
+// previous one (using a second buffer): with a spare core, one big file
+// then hashes at the speed of its slowest algorithm alone rather than of
+// reading plus every algorithm in turn.
+func copyHash(ctx context.Context, h *Hasher, r io.Reader, buf []byte, progress func(int), pipeline bool) (int64, error) {
+	if pipeline {
+		return pipeHash(ctx, h, r, buf, progress)
+	}
 	var total int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -123,6 +131,58 @@ func copyHash(ctx context.Context, h *Hasher, r io.Reader, buf []byte, progress 
 			if progress != nil {
 				progress(n)
 			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// pipeHash is copyHash's pipelined form: two buffers, one being read into
+// while the hash goroutines consume the other.
+func pipeHash(ctx context.Context, h *Hasher, r io.Reader, buf []byte, progress func(int)) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	bufs := [2][]byte{buf, (*bp)[:len(buf)]}
+
+	var hashed sync.WaitGroup // the chunk handed out last
+	inputs := make([]chan []byte, len(h.hashes))
+	for i, hh := range h.hashes {
+		inputs[i] = make(chan []byte, 1)
+		go func(in <-chan []byte) {
+			for chunk := range in {
+				hh.Write(chunk)
+				hashed.Done()
+			}
+		}(inputs[i])
+	}
+	defer func() {
+		hashed.Wait()
+		for _, in := range inputs {
+			close(in)
+		}
+	}()
+
+	var total int64
+	for cur := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n, err := r.Read(bufs[cur])
+		if n > 0 {
+			hashed.Wait() // the other buffer is free again
+			hashed.Add(len(inputs))
+			for _, in := range inputs {
+				in <- bufs[cur][:n]
+			}
+			total += int64(n)
+			if progress != nil {
+				progress(n)
+			}
+			cur = 1 - cur
 		}
 		if err == io.EOF {
 			return total, nil
@@ -148,6 +208,9 @@ func Files(ctx context.Context, paths []string, opts Options) ([]Result, error) 
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, len(paths))
+	// A single file may use a second core (see copyHash); with several
+	// files, each worker keeps to one, so --jobs 1 means one core.
+	pipeline := len(paths) == 1 && runtime.GOMAXPROCS(0) > 1
 	results := make([]Result, len(paths))
 	if len(paths) == 0 {
 		return results, ctx.Err()
@@ -196,7 +259,7 @@ func Files(ctx context.Context, paths []string, opts Options) ([]Result, error) 
 			defer bufPool.Put(bp)
 			for i := range jobs {
 				h.Reset()
-				n, err := hashFile(ctx, h, paths[i], *bp, report)
+				n, err := hashFile(ctx, h, paths[i], *bp, report, pipeline)
 				if err != nil {
 					fail(err)
 					continue

@@ -211,6 +211,14 @@ func TestFile(t *testing.T) {
 	if n != 3 || !set.Equal(Set{SHA256: abc[SHA256], SHA3_256: abc[SHA3_256]}) {
 		t.Fatalf("got %v, %d", set, n)
 	}
+	// Large enough for the pipelined path.
+	big := randomBytes(t, 3*bufSize+5)
+	writeFile(t, filepath.Join(dir, "big"), big)
+	set, n, err = File(context.Background(), filepath.Join(dir, "big"), SHA512, SHA256)
+	s512 := sha512.Sum512(big)
+	if err != nil || n != int64(len(big)) || !set.Equal(Set{SHA256: sha256Hex(big), SHA512: hex.EncodeToString(s512[:])}) {
+		t.Fatalf("big file: %v, %d, %v", set, n, err)
+	}
 	if _, _, err := File(context.Background(), dir); !errors.Is(err, ErrUnsupportedFile) {
 		t.Fatalf("directory: got %v, want ErrUnsupportedFile", err)
 	}

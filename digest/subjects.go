@@ -12,7 +12,9 @@ import (
 
 // Errors of the subject list parsers and encoders. Parser errors start with
 // the line number: "line 3: want 64 hex characters, got 63: malformed
-// subject list".
+// subject list"; every one wraps ErrSubjectList except ErrNoSubjects and
+// ErrTooLarge, and a bad digest value wraps ErrInvalidDigest or ErrEmpty
+// as well.
 var (
 	// ErrSubjectList: a subject list is malformed.
 	ErrSubjectList = errors.New("malformed subject list")
@@ -317,7 +319,8 @@ func parseSums(data []byte, gnu bool) ([]Subject, error) {
 // skipped, CRLF endings accepted, escaped names ("\" first) decoded. Hex is
 // lowercased. A name on several lines must agree on each algorithm. At most
 // MaxSubjectListSize bytes are read. Errors carry the line number and wrap
-// ErrSubjectList, ErrDuplicateSubject, ErrNoSubjects or ErrTooLarge.
+// ErrSubjectList (and ErrDuplicateSubject or ErrInvalidDigest where that is
+// the cause), or are ErrNoSubjects or ErrTooLarge.
 func ParseSHA256Sum(r io.Reader) ([]Subject, error) {
 	data, err := readLimited(r, MaxSubjectListSize)
 	if err != nil {
@@ -333,7 +336,8 @@ func ParseSHA256Sum(r io.Reader) ([]Subject, error) {
 // leading '*' (sha256sum's binary-mode marker) is dropped from a name, and
 // a name listed twice with the same digest is kept once (it rejects any
 // repeat). Errors carry the line number of the decoded text and wrap
-// ErrSubjectList, ErrDuplicateSubject, ErrNoSubjects or ErrTooLarge.
+// ErrSubjectList (and ErrDuplicateSubject where that is the cause), or are
+// ErrNoSubjects or ErrTooLarge.
 func ParseBase64Subjects(s string) ([]Subject, error) {
 	if len(s) > base64.StdEncoding.EncodedLen(MaxSubjectListSize)+MaxSubjectListSize/32 {
 		return nil, fmt.Errorf("base64 subjects: %w", ErrTooLarge)
@@ -357,7 +361,8 @@ type jsonSubject struct {
 // other fields are ignored. A name listed twice must agree on each
 // algorithm. At most MaxSubjectListSize bytes are read. Errors carry the
 // line number and the element ("line 4: subject[1].digest.sha256: ...") and
-// wrap ErrSubjectList, ErrDuplicateSubject, ErrNoSubjects or ErrTooLarge.
+// wrap ErrSubjectList (and ErrDuplicateSubject, ErrInvalidDigest or
+// ErrEmpty where that is the cause), or are ErrNoSubjects or ErrTooLarge.
 func ParseJSONSubjects(r io.Reader) ([]Subject, error) {
 	data, err := readLimited(r, MaxSubjectListSize)
 	if err != nil {

@@ -343,7 +343,7 @@ func TestParseSubjectListDetects(t *testing.T) {
 	}{
 		{"json", "  \n[{\"name\": \"j\", \"digest\": {\"sha256\": \"" + hexA + "\"}}]", "j"},
 		{"sha256sum", sums, "a"},
-		{"base64", base64.StdEncoding.EncodeToString([]byte(hexA + "  b64\n")) + "\n", "b64"},
+		{"base64", base64.StdEncoding.EncodeToString([]byte(hexA+"  b64\n")) + "\n", "b64"},
 		{"wrapped base64", "YmE1OTkyNjE1OWQyYWEyNTZlYjg3MzliOGRhN2UyYjU3NGI5NjBlMTIwMmM2ZDYyNGNiZTk4MWNl\nZjk5NmM5MSAgdwo=\n", "w"},
 	}
 	for _, tt := range tests {

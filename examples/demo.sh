@@ -16,13 +16,29 @@ pedigree version
 pedigree lock check requirements.txt wheelhouse/
 pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl
 
+# The release's subjects: sha256sum lines (sha256sum -c checks them, from
+# dist/), and the same as slsa-github-generator's base64-subjects.
+pedigree digest dist
+pedigree digest --format base64 'dist/*'
+
+# attest: SLSA v1 provenance for the wheel and sdist, in the scratch directory
+# so the checkout stays clean. Without a key the statement is unsigned (and
+# attest says so); with a key from keygen it is a signed DSSE envelope.
+(
+	cp -R dist "$work/" && cd "$work"
+	pedigree attest dist/*
+	pedigree keygen -o release
+	pedigree attest --key release.key -o demo.intoto.jsonl dist/
+	pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+)
+
 # Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
 # HMAC envelope, an index and a summary in one folder; then an auditor's check.
 cp -R dist pyproject.toml requirements.txt "$work/"
 (
 	cd "$work"
 	export PEDIGREE_HMAC_KEY=demo-secret
-	pedigree keygen -o release
+	[ -f release.key ] || pedigree keygen -o release
 	pedigree evidence create --release v0.1.0 --subject 'dist/*' --lock requirements.txt \
 		--repository https://github.com/pedigree-dev/pedigree-demo --commit-sha 6f1c3e1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e \
 		--key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci

@@ -103,7 +103,7 @@ func statementSubjectsMatch(payload []byte, want digest.Set) error {
 	return errors.New("artifact digest is not among the statement's subjects")
 }
 
-func fileDigest(t *testing.T, path string) digest.Set {
+func fileDigest(t testing.TB, path string) digest.Set {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -194,4 +194,71 @@ func TestConformance(t *testing.T) {
 	if total != 70 {
 		t.Errorf("want 70 conformance rows in EXPECTED.tsv, found %d", total)
 	}
+}
+
+// TestConformanceRightReason re-runs two failing conformance cases whose
+// first error is not the one their README describes, with that first
+// obstacle removed, to show the described defect is caught too:
+//   - rekor2-timestamp-with-incorrect-time_fail: its RFC 3161 timestamp is
+//     base64 wrapped at 76 columns, which protobuf JSON refuses; re-encoded,
+//     the timestamp (outside the certificate's validity) must still fail;
+//   - bundle-with-root-cert_fail: its v0.1 inclusion proof has no
+//     checkpoint; without the (optional in v0.1) proof, the root
+//     certificate in the chain must still be refused.
+func TestConformanceRightReason(t *testing.T) {
+	dir := testshared.Dir(t, "vectors", "sigstore-conformance", "bundle-verify")
+	edit := func(t *testing.T, name string, f func(vm map[string]any)) []byte {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(dir, name, "bundle.sigstore.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		f(m["verificationMaterial"].(map[string]any))
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	artifact := fileDigest(t, filepath.Join(dir, "a.txt"))
+	beacon := &sigstore.Identity{Issuer: beaconIssuer, SAN: beaconIdentity}
+
+	t.Run("rekor2-timestamp-with-incorrect-time_fail", func(t *testing.T) {
+		data := edit(t, "rekor2-timestamp-with-incorrect-time_fail", func(vm map[string]any) {
+			ts := vm["timestampVerificationData"].(map[string]any)["rfc3161Timestamps"].([]any)[0].(map[string]any)
+			s := strings.ReplaceAll(ts["signedTimestamp"].(string), "\n", "")
+			ts["signedTimestamp"] = s
+		})
+		b, err := sigstore.ParseBundle(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := sigstore.LoadTrustedRoot(filepath.Join(dir, "rekor2-timestamp-with-incorrect-time_fail", "trusted_root.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := sigstore.NewVerifier(sigstore.WithTrustedRoot(tr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = v.VerifyBundle(b, sigstore.VerifyOptions{ArtifactDigest: artifact, Identity: beacon})
+		if !errors.Is(err, sigstore.ErrVerification) || !strings.Contains(err.Error(), "leaf certificate") {
+			t.Errorf("got %v, want the certificate to fail at the timestamp's time", err)
+		}
+	})
+	t.Run("bundle-with-root-cert_fail", func(t *testing.T) {
+		data := edit(t, "bundle-with-root-cert_fail", func(vm map[string]any) {
+			for _, e := range vm["tlogEntries"].([]any) {
+				delete(e.(map[string]any), "inclusionProof")
+			}
+		})
+		_, err := sigstore.ParseBundle(data)
+		if !errors.Is(err, sigstore.ErrBundle) || !strings.Contains(err.Error(), "self-signed root") {
+			t.Errorf("got %v, want the root certificate refused", err)
+		}
+	})
 }

@@ -10,9 +10,9 @@
 // public-good root is embedded in the binary, see PublicGood) or from a
 // public key. A Verifier is built once and is safe for concurrent use.
 //
-// Verification fails closed: every piece of evidence a bundle carries must
-// verify (every transparency log it names must be trusted, every RFC 3161
-// timestamp must verify), a certificate without a proof of signing time is
-// refused with ErrNoTimestamp, and errors wrap this package's sentinel
-// errors so callers can tell them apart with errors.Is.
+// Verification fails closed: a certificate without a proof of signing time
+// is refused with ErrNoTimestamp, every transparency log a bundle names
+// must be trusted and its entry verify, a certificate chain may not carry
+// its own root, a key-signed bundle needs the key, and errors wrap this
+// package's sentinel errors so callers can tell them apart with errors.Is.
 package sigstore

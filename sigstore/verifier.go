@@ -15,6 +15,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature/options"
 
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/keys"
 )
 
@@ -56,6 +57,8 @@ func WithPublicKeys(pubs ...crypto.PublicKey) Option {
 type Verifier struct {
 	root *TrustedRoot
 	keys []*trustedKey
+	// envelopes verifies bare DSSE envelopes with keys; nil without keys.
+	envelopes *dsse.Verifier
 }
 
 // NewVerifier returns a Verifier. Without WithTrustedRoot it trusts the
@@ -75,8 +78,17 @@ func NewVerifier(opts ...Option) (*Verifier, error) {
 		}
 		v.root = tr
 	}
-	for _, k := range v.keys {
+	pubs := make([]crypto.PublicKey, len(v.keys))
+	for i, k := range v.keys {
 		k.bind(v.root)
+		pubs[i] = k.pub
+	}
+	if len(pubs) > 0 {
+		ev, err := dsse.NewVerifier(pubs, dsse.WithECDSARawSignatures())
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrKey, err)
+		}
+		v.envelopes = ev
 	}
 	return v, nil
 }
@@ -150,14 +162,22 @@ type Signer struct {
 	Certificate *Certificate `json:"certificate,omitempty"`
 }
 
-// VerifyBundle verifies b offline. It checks, as the bundle requires: the
-// certificate chain up to a trusted CA at the verified signing time, an
-// embedded SCT when the trusted root lists CT logs, every transparency log
-// entry (inclusion proof with its signed checkpoint, signed entry
-// timestamp, agreement with the bundle's signature, key and content), every
-// RFC 3161 timestamp, the signature itself and, when o.Identity is set, the
-// signer identity. Errors wrap ErrBundle, ErrNoTimestamp, ErrKeyRequired,
-// ErrIdentity, ErrInvalidIdentity, ErrMessageDigest or ErrVerification.
+// VerifyBundle verifies b offline against the Verifier's trust material.
+// For a certificate-signed bundle it checks the signing time first: at
+// least one signed entry timestamp or RFC 3161 timestamp must verify
+// (ErrNoTimestamp when there is none); then the certificate chain up to a
+// trusted Fulcio CA at each verified time, an embedded SCT when the trusted
+// root lists CT logs, a transparency log entry from every log the bundle
+// names (required when the root lists logs: inclusion proof with its signed
+// checkpoint, signed entry timestamp, agreement with the bundle's
+// signature, key and content), the signature and, when o.Identity is set,
+// the signer identity. RFC 3161 timestamps from authorities the root does
+// not name are ignored, as sigstore-go and the Sigstore conformance suite
+// do. A key-signed bundle must verify with one of the Verifier's keys; its
+// log entries and timestamps are checked when present. A DSSE bundle must
+// carry an in-toto statement (payload type application/vnd.in-toto+json).
+// Errors wrap ErrBundle, ErrNoTimestamp, ErrKeyRequired, ErrIdentity,
+// ErrInvalidIdentity, ErrMessageDigest or ErrVerification.
 func (v *Verifier) VerifyBundle(b *Bundle, o VerifyOptions) (*Result, error) {
 	if b == nil || b.b == nil {
 		return nil, fmt.Errorf("%w: nil bundle", ErrBundle)
@@ -338,6 +358,8 @@ func classify(err error) error {
 		return fmt.Errorf("%w: %v", ErrNoTimestamp, err)
 	case strings.Contains(msg, "artifact does not match digest"):
 		return fmt.Errorf("%w: %v", ErrMessageDigest, err)
+	case strings.Contains(msg, "not enough verified log entries"):
+		return fmt.Errorf("%w: a transparency log entry did not verify against the trusted root's logs (signed on another Sigstore instance, or by a log the root does not name): %v", ErrVerification, err)
 	}
 	return fmt.Errorf("%w: %v", ErrVerification, err)
 }

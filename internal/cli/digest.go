@@ -49,8 +49,15 @@ A progress bar appears on standard error when it is a terminal and the job
 takes more than half a second.`,
 		Example: `  $ cd examples/demo
   $ pedigree digest dist
-  e8e4f1c1e6bbb3ba4a1e3fa1e1ef2d9a3b5c8e3d1c0e8d6a2a0f6a4e4b0e1c7a  pedigree_demo-0.1.0-py3-none-any.whl
-  4c4f6c1a1a7f55d1c9c7ba0e7f4b6f7f1b86f3b0e5c9a4b1c6d2e7f8a9b0c1d2  pedigree_demo-0.1.0.tar.gz`,
+  4a16299b240e546ac189be73e15a3e764103b9829b79aa467b02acd07ec1a1ad  pedigree_demo-0.1.0-py3-none-any.whl
+  5f520d65d98235c4dd57892bcbe98d2da5d47dc7c9161014ace7735ec7342da2  pedigree_demo-0.1.0.tar.gz
+
+  $ pedigree digest -a sha256,sha512 dist/pedigree_demo-0.1.0.tar.gz
+  SHA256 (dist/pedigree_demo-0.1.0.tar.gz) = 5f520d65d98235c4dd57892bcbe98d2da5d47dc7c9161014ace7735ec7342da2
+  SHA512 (dist/pedigree_demo-0.1.0.tar.gz) = 7a4958cd0dc5c0806e465273fc46a88c3d2648f5af866d69d3dc7859436637ab973fc5fd16758f90282f69a44c7f62c759b5aa7666c79e1bc5d1d1bc0e385523
+
+  $ pedigree digest --h1 dist
+  dirHash1 (dist) = h1:P4L32DuZQMe3y1/oIV9Lo2WWznACiiaJtsK5iA15hHI=`,
 		Args: cobra.MinimumNArgs(1),
 	}
 	format := addFormatFlag(cmd, formatSHA256Sum, formatBase64, formatJSON, formatText)
@@ -112,6 +119,9 @@ takes more than half a second.`,
 			return writeJSON(a.stdout, subjects)
 		case formatBase64:
 			s, err := digest.EncodeBase64Subjects(subjects)
+			if errors.Is(err, digest.ErrUnsupportedName) {
+				return usageError("%v (use --format json or sha256sum)", err)
+			}
 			if err != nil {
 				return err
 			}

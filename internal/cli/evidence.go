@@ -140,7 +140,7 @@ variable --hmac-key-env names, never from the command line.`,
 		if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 			dir = filepath.Dir(dir)
 		}
-		build, err := buildenv.Detect(a.ctx, buildenv.Options{Env: a.env, Dir: dir, Args: commandLine(cmd)})
+		build, err := buildenv.Detect(a.ctx, buildenv.Options{Env: a.env, Dir: dir, Args: evidenceCommandLine(cmd)})
 		if err != nil {
 			return usageError("%v", err)
 		}
@@ -179,20 +179,29 @@ variable --hmac-key-env names, never from the command line.`,
 	return cmd
 }
 
-// commandLine is the command as recorded in the provenance: the command
-// path and the flags set, in a stable order (secrets never appear on it).
-func commandLine(cmd *cobra.Command) []string {
+// evidenceCommandLine is the command as recorded in the provenance of a
+// local build: the command path, the flags set (but --format and --force,
+// which change how the result is shown or written, not what it says) and
+// the arguments. No secret is on it: keys are files or variable names.
+func evidenceCommandLine(cmd *cobra.Command) []string {
 	out := strings.Fields(cmd.CommandPath())
 	cmd.Flags().Visit(func(f *pflag.Flag) {
-		if sv, ok := f.Value.(interface{ GetSlice() []string }); ok {
-			for _, v := range sv.GetSlice() {
+		switch {
+		case f.Name == "format" || f.Name == "force":
+		case isSlice(f):
+			for _, v := range f.Value.(pflag.SliceValue).GetSlice() {
 				out = append(out, "--"+f.Name, v)
 			}
-			return
+		default:
+			out = append(out, "--"+f.Name, f.Value.String())
 		}
-		out = append(out, "--"+f.Name, f.Value.String())
 	})
 	return append(out, cmd.Flags().Args()...)
+}
+
+func isSlice(f *pflag.Flag) bool {
+	_, ok := f.Value.(pflag.SliceValue)
+	return ok
 }
 
 // expandGlobs replaces each argument holding glob characters by the files
@@ -223,30 +232,10 @@ func publicKeyHint(keyPath string) string {
 	return "PUBLIC_KEY.pem"
 }
 
-// loadSigner reads a private key PEM, with the passphrase from a variable.
-func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
-	data, err := readLimited(path, keys.MaxPEMSize)
-	if err != nil {
-		return nil, fmt.Errorf("--key: %w", err)
-	}
-	var passphrase []byte
-	if passphraseEnv != "" {
-		passphrase = []byte(a.getenv(passphraseEnv))
-		if len(passphrase) == 0 {
-			return nil, usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
-		}
-	}
-	signer, err := keys.ParsePrivateKeyPEM(data, passphrase)
-	if err != nil {
-		return nil, usageError("--key %s: %v", path, err)
-	}
-	return signer, nil
-}
-
 // loadPublicKey reads a public key PEM (or the public half of an
 // unencrypted private key PEM).
 func loadPublicKey(path string) (crypto.PublicKey, error) {
-	data, err := readLimited(path, keys.MaxPEMSize)
+	data, err := readFileLimited(path, keys.MaxPEMSize)
 	if err != nil {
 		return nil, fmt.Errorf("--key: %w", err)
 	}
@@ -258,22 +247,6 @@ func loadPublicKey(path string) (crypto.PublicKey, error) {
 		return signer.Public(), nil
 	}
 	return nil, usageError("--key %s: %v", path, err)
-}
-
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 func writeCreated(w io.Writer, res *evidence.Result) error {

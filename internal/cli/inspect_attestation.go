@@ -105,7 +105,7 @@ type signatureStatus struct {
 }
 
 func inspectJSON(a *app, path string, o inspectOptions) error {
-	data, err := readLimited(path, attestation.MaxFileSize)
+	data, err := readFileLimited(path, attestation.MaxFileSize)
 	if err != nil {
 		return err
 	}
@@ -525,7 +525,7 @@ func inspectEvidenceDir(a *app, path string, o inspectOptions) error {
 		}
 		rep = r
 	}
-	data, err := readLimited(filepath.Join(path, evidence.FileIndex), evidence.MaxIndexSize)
+	data, err := readFileLimited(filepath.Join(path, evidence.FileIndex), evidence.MaxIndexSize)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -589,7 +589,7 @@ func inspectEvidenceDir(a *app, path string, o inspectOptions) error {
 }
 
 func inspectDponeDir(a *app, path string, o inspectOptions, rep *evidence.Report) error {
-	data, err := readLimited(filepath.Join(path, "supply_chain_attestation.json"), evidence.MaxIndexSize)
+	data, err := readFileLimited(filepath.Join(path, "supply_chain_attestation.json"), evidence.MaxIndexSize)
 	if err != nil {
 		return err
 	}

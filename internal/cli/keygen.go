@@ -34,9 +34,12 @@ The key id printed is the SHA-256 of the public key's DER SubjectPublicKeyInfo,
 the keyid pedigree writes into DSSE signatures.`,
 		Example: `  $ pedigree keygen -o release
   wrote release.key: ed25519 private key, PKCS#8, not encrypted (use --passphrase-env VAR to encrypt it)
-  wrote release.pub: public key, keyid 8d5ad9f5b5d0c1fa0c7e3ba2b4b2d1a7c9f0e5b1e8c3c7a4d2b6f1e0a9c8d7e6
+  wrote release.pub: public key, keyid e234f8ac7842c7217474897d79c3dac4ea9fb9294d19c723db8d5ecef538364c
 
-  $ PEDIGREE_PASSPHRASE=... pedigree keygen --algorithm ecdsa-p256 --passphrase-env PEDIGREE_PASSPHRASE -o ci`,
+  $ export RELEASE_PASSPHRASE=...   # from your secret store
+  $ pedigree keygen --algorithm ecdsa-p256 --passphrase-env RELEASE_PASSPHRASE -o ci
+  wrote ci.key: ecdsa-p256 private key, PKCS#8, encrypted with the passphrase in $RELEASE_PASSPHRASE
+  wrote ci.pub: public key, keyid 5fe58c63fd911ce9e73fc90b7c61ea2f8a0b5296f644f05a633b337785e666ce`,
 		Args: cobra.NoArgs,
 	}
 	names := make([]string, 0, 4)

@@ -44,6 +44,7 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newKeygenCmd,
 		newLockCmd,
 		newInspectCmd,
+		newAttestCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}

@@ -54,7 +54,7 @@ writes the document to standard output.`,
 		}
 		project, err := sbom.ReadProject(projectArg)
 		if err != nil {
-			return inputError(err)
+			return sbomInputError(err)
 		}
 		projectDir := filepath.Dir(project.Path)
 		lp := *lockPath
@@ -65,7 +65,7 @@ writes the document to standard output.`,
 		if lp != "" {
 			lock, err := lockfile.ParseFile(lp, lockfile.Options{})
 			if err != nil {
-				return inputError(err)
+				return sbomInputError(err)
 			}
 			if err := lock.Err(); err != nil {
 				fmt.Fprintf(a.stderr, "pedigree: warning: %s: %d line(s) pip would refuse, listed anyway; first: %v\n", lp, len(lock.Problems), lock.Problems[0])
@@ -76,7 +76,7 @@ writes the document to standard output.`,
 		}
 		inv, err := sbom.New(opts)
 		if err != nil {
-			return inputError(err)
+			return sbomInputError(err)
 		}
 		data, err := inv.Encode(f)
 		if err != nil {
@@ -133,10 +133,10 @@ func formatTitle(f sbom.Format) string {
 	return "CycloneDX 1.6"
 }
 
-// inputError maps an error reading the project, lock or dists: a file that
+// sbomInputError maps an error reading the project, lock or dists: a file that
 // is missing or unreadable is an I/O error (exit 3), one whose content is
 // rejected a failed check (exit 1).
-func inputError(err error) error {
+func sbomInputError(err error) error {
 	var pe *fs.PathError
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.As(err, &pe) {
 		return err

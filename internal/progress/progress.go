@@ -122,7 +122,7 @@ func (b *Bar) Finish() {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.drawn {
+	if b.drawn && !b.finished {
 		fmt.Fprint(b.w, "\r\x1b[K")
 	}
 	b.finished = true
@@ -149,12 +149,13 @@ func (b *Bar) render(now time.Time) string {
 	var counts string
 	elapsed := now.Sub(b.start).Seconds()
 	if b.opts.Bytes {
-		counts = size(b.done)
+		// Fixed widths keep the bar from jumping as the numbers grow.
+		counts = fmt.Sprintf("%9s", size(b.done))
 		if b.total > 0 {
 			counts += " / " + size(b.total)
 		}
 		if elapsed > 0 {
-			counts += "  " + size(int64(float64(b.done)/elapsed)) + "/s"
+			counts += fmt.Sprintf("  %9s/s", size(int64(float64(b.done)/elapsed)))
 		}
 	} else {
 		counts = fmt.Sprint(b.done)
