@@ -23,6 +23,7 @@ import (
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
 	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/lockfile"
+	"github.com/pedigree-dev/pedigree/provenance"
 	"github.com/pedigree-dev/pedigree/sbom"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
@@ -382,33 +383,26 @@ func cloneMap(m map[string]any) map[string]any {
 	return out
 }
 
-// provenanceStatement is the SLSA v1 provenance of the subjects.
+// provenanceStatement is the SLSA v1 provenance of the subjects, made by
+// package provenance (as `pedigree attest` makes it) with the lock's
+// packages as resolved dependencies and a derived invocation id, so that the
+// same inputs give the same statement.
 func provenanceStatement(build *buildenv.Context, lock *lockfile.Lock, subjects []Subject, when time.Time) (*slsa.Statement, error) {
-	deps := slices.Clone(build.ResolvedDependencies)
+	opts := provenance.Options{
+		Build:              build,
+		FinishedOn:         when,
+		DeriveInvocationID: true,
+	}
 	if lock != nil {
-		deps = append(deps, lockfile.ResolvedDependencies(lock)...)
+		opts.ResolvedDependencies = lockfile.ResolvedDependencies(lock)
 	}
-	ext := build.ExternalParameters
-	if len(ext) == 0 {
-		ext = map[string]any{"source": map[string]any{"repository": build.Source.Repository}}
+	if len(build.ExternalParameters) == 0 {
+		opts.ExternalParameters = map[string]any{"source": map[string]any{"repository": build.Source.Repository}}
 	}
-	prov := &slsa.ProvenanceV1{
-		BuildDefinition: slsa.BuildDefinition{
-			BuildType:            build.BuildType,
-			ExternalParameters:   ext,
-			InternalParameters:   build.InternalParameters,
-			ResolvedDependencies: deps,
-		},
-		RunDetails: slsa.RunDetails{
-			Builder:  slsa.Builder{ID: build.BuilderID},
-			Metadata: &slsa.BuildMetadata{InvocationID: build.InvocationID, FinishedOn: slsa.NewTime(when)},
-		},
-	}
-	var subs []slsa.ResourceDescriptor
 	for _, s := range subjects {
-		subs = append(subs, slsa.ResourceDescriptor{Name: s.Name, Digest: digest.Set{digest.SHA256: s.SHA256}})
+		opts.Subjects = append(opts.Subjects, slsa.ResourceDescriptor{Name: s.Name, Digest: digest.Set{digest.SHA256: s.SHA256}})
 	}
-	st, err := slsa.NewStatement(subs, slsa.PredicateProvenanceV1, prov)
+	st, _, err := provenance.Generate(opts)
 	if err != nil {
 		return nil, fmt.Errorf("provenance: %w", err)
 	}
