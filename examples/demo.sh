@@ -51,3 +51,17 @@ pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
 # The SBOM as a signed in-toto statement about the wheel and sdist (the key
 # is the one keygen wrote above).
 pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"
+
+# Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
+# HMAC envelope, an index and a summary in one folder; then an auditor's check.
+cp -R dist pyproject.toml requirements.txt "$work/"
+(
+	cd "$work"
+	export PEDIGREE_HMAC_KEY=demo-secret
+	[ -f release.key ] || pedigree keygen -o release
+	pedigree evidence create --release v0.1.0 --subject 'dist/*' --lock requirements.txt \
+		--repository https://github.com/pedigree-dev/pedigree-demo --commit-sha 6f1c3e1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e \
+		--key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci
+	pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY \
+		--subject dist/pedigree_demo-0.1.0-py3-none-any.whl --subject dist/pedigree_demo-0.1.0.tar.gz
+)

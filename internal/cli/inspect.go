@@ -27,11 +27,13 @@ type inspector struct {
 	match func(path string, isDir bool, head []byte) bool
 	// run prints the input; it returns silentFailure() when the input
 	// fails a check it makes (a RECORD mismatch), after printing it.
-	run func(a *app, path string, format string) error
+	run func(a *app, path string, o inspectOptions) error
 }
 
 // inspectors lists the kinds inspect understands, most specific first.
 var inspectors = []inspector{
+	{kind: "evidence folder", match: matchEvidenceDir, run: inspectEvidenceDir},
+	{kind: "attestation", match: matchJSON, run: inspectJSON},
 	{kind: "wheel", match: matchWheel, run: inspectWheel},
 	{kind: "sdist", match: matchSdist, run: inspectSdist},
 }
@@ -46,7 +48,7 @@ func newInspectCmd(a *app) *cobra.Command {
 	}
 	cmd := &cobra.Command{
 		Use:   "inspect [flags] FILE",
-		Short: "Show what a distribution (wheel, sdist) holds, readably",
+		Short: "Show what an attestation, evidence folder or distribution holds, readably",
 		Long: `inspect reads FILE without extracting or installing it and prints what it
 is and what it says. It recognizes: ` + strings.Join(kinds, ", ") + `.
 
@@ -57,9 +59,23 @@ and size against RECORD; only .pyc files and RECORD itself may be unhashed,
 and a file missing from RECORD is a problem), and the PEP 770 SBOMs under
 .dist-info/sboms/. For an sdist: the same from PKG-INFO.
 
+For an attestation (an in-toto statement, a DSSE envelope, an .intoto.jsonl
+file of several, a Sigstore bundle, a PEP 740 attestation or provenance
+object, a GitHub attestation) each one found: its format, subjects, the
+predicate summarized (builder, buildType, source, commit, parameters,
+dependencies, times; the release for pedigree's evidence statement, the
+record for a PSPF statement), the signer identity from the certificate, and
+the signature status: "not-checked" unless --key (DSSE and key-signed
+bundles) or --trusted-root (Sigstore) is given, then "verified" or "failed".
+A flavor PSPF record or attestation slot is shown field by field. For an
+evidence folder (pedigree's or dpone's): release, subjects, source, builder,
+signature set-up, and with --key or --hmac-key-env the result of
+'pedigree evidence verify'.
+
 Archives are read with bounds: entry count, total uncompressed size and
 entry names (no absolute paths, no "..") are checked. Exit status 1 when a
-wheel's RECORD does not match its content.`,
+wheel's RECORD does not match its content or a signature that was checked
+fails.`,
 		Example: `  $ cd examples/demo
   $ pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl
   dist/pedigree_demo-0.1.0-py3-none-any.whl: wheel
@@ -76,10 +92,28 @@ wheel's RECORD does not match its content.`,
     requires-dist    wheel>=0.43
     generator        flit 3.10.1
     record           OK: 3 files verified, 1 unhashed
-    sboms            none`,
+    sboms            none
+
+  $ pedigree inspect rfc8785-0.1.2-py3-none-any.whl.attestation --trusted-root staging.json
+  rfc8785-0.1.2-py3-none-any.whl.attestation: PEP 740 attestation
+    bundle         application/vnd.dev.sigstore.bundle.v0.3+json
+    signer         william@yossarian.net (from the certificate)
+    oidc issuer    https://github.com/login/oauth
+    predicateType  https://docs.pypi.org/attestations/publish/v1
+    subjects (1)   rfc8785-0.1.2-py3-none-any.whl sha256:c4e92e9ecc828bef2aa7dba1de8ac983511f7532a0df11c770d39099a25cf201
+    predicate      (none)
+    signature      verified: certificate for william@yossarian.net (issuer https://github.com/login/oauth), signed 2024-06-06T18:39:05Z`,
 		Args: cobra.ExactArgs(1),
 	}
 	format := addFormatFlag(cmd)
+	var (
+		keyFiles    []string
+		trustedRoot string
+		hmacEnv     string
+	)
+	cmd.Flags().StringArrayVar(&keyFiles, "key", nil, "public key PEM to check DSSE signatures and key-signed bundles with (repeatable)")
+	cmd.Flags().StringVar(&trustedRoot, "trusted-root", "", "trusted_root.json to check Sigstore bundles and PEP 740 attestations against")
+	cmd.Flags().StringVar(&hmacEnv, "hmac-key-env", "", "environment `VARIABLE` holding the HMAC key of an evidence folder")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		path := args[0]
 		fi, err := os.Stat(path)
@@ -98,9 +132,23 @@ wheel's RECORD does not match its content.`,
 				return err
 			}
 		}
+		o := inspectOptions{format: format.value, trustedRoot: trustedRoot}
+		for _, k := range keyFiles {
+			pub, err := loadPublicKey(k)
+			if err != nil {
+				return err
+			}
+			o.keys = append(o.keys, pub)
+		}
+		if hmacEnv != "" {
+			o.hmacKey = []byte(a.getenv(hmacEnv))
+			if len(o.hmacKey) == 0 {
+				return usageError("--hmac-key-env %s: the variable is unset or empty", hmacEnv)
+			}
+		}
 		for _, in := range inspectors {
 			if in.match(path, fi.IsDir(), head) {
-				return in.run(a, path, format.value)
+				return in.run(a, path, o)
 			}
 		}
 		return usageError("inspect: cannot tell what %s is (pedigree inspects: %s)", path, strings.Join(kinds, ", "))
@@ -149,7 +197,8 @@ func archiveError(err error) error {
 	return err
 }
 
-func inspectWheel(a *app, path, format string) error {
+func inspectWheel(a *app, path string, o inspectOptions) error {
+	format := o.format
 	sum, size, err := digest.File(a.ctx, path, digest.SHA256)
 	if err != nil {
 		return err
@@ -247,7 +296,8 @@ func metadataRows(row func(k, v string), m *pypi.Metadata) {
 	list("dynamic", m.Dynamic)
 }
 
-func inspectSdist(a *app, path, format string) error {
+func inspectSdist(a *app, path string, o inspectOptions) error {
+	format := o.format
 	sum, size, err := digest.File(a.ctx, path, digest.SHA256)
 	if err != nil {
 		return err

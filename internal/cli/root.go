@@ -36,14 +36,17 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 
 	for _, newCmd := range []func(*app) *cobra.Command{
 		newVersionCmd,
-		newVerifyCmd,
-		newVerifyArtifactCmd,
 		newDigestCmd,
-		newLockCmd,
-		newInspectCmd,
 		newKeygenCmd,
 		newAttestCmd,
+		newVerifyCmd,
+		newVerifyArtifactCmd,
+		newInspectCmd,
+		newLockCmd,
 		newSBOMCmd,
+		newEvidenceCmd,
+		newPSPFCmd,
+		newDiffCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
