@@ -43,6 +43,11 @@ const (
 	GitBlob    = "gitBlob"
 	GitTag     = "gitTag"
 	DirHash1   = "dirHash1"
+	// DirHash is the spelling in-toto's Go bindings give a directory hash
+	// (which they take to be SHA-256 sized). pedigree writes DirHash1, but
+	// checks a DirHash value's length as the bindings do, so that a value
+	// they would reject fails here first, with the field path.
+	DirHash = "dirHash"
 )
 
 // hexLengths lists, for each algorithm whose values are lowercase hex of a
@@ -70,6 +75,7 @@ var hexLengths = map[string][]int{
 	GitBlob:    {40, 64},
 	GitTag:     {40, 64},
 	DirHash1:   {64},
+	DirHash:    {64},
 }
 
 // Known reports whether alg is an algorithm whose value format is checked.
