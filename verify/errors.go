@@ -58,3 +58,9 @@ var (
 	// ErrPublisherMismatch: the signer is not the expected Trusted Publisher.
 	ErrPublisherMismatch = errors.New("trusted publisher mismatch")
 )
+
+// ErrRead: an artifact could not be read. Verify returns it (wrapping the
+// file system's error, or digest.ErrUnsupportedFile for a directory)
+// rather than a verdict: an unreadable file is an I/O problem, not a
+// failed verification.
+var ErrRead = errors.New("cannot read artifact")

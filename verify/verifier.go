@@ -256,26 +256,8 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		})
 	}
 
-	algs := neededAlgorithms(states)
-	arts := make([]Artifact, len(artifacts))
-	if err := v.parallel(ctx, len(artifacts), func(i int) error {
-		a := artifacts[i]
-		if a.Path != "" {
-			d, err := hashFile(a.Path, algs)
-			if err != nil {
-				return err
-			}
-			a.Digest = d
-		}
-		if a.Name == "" {
-			a.Name = a.Path
-		}
-		if a.Name == "" {
-			a.Name = describeDigest(a.Digest)
-		}
-		arts[i] = a
-		return nil
-	}); err != nil {
+	arts, err := v.hashArtifacts(ctx, artifacts, neededAlgorithms(states))
+	if err != nil {
 		return nil, err
 	}
 
@@ -316,6 +298,42 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		rep.Attestations = append(rep.Attestations, s.result())
 	}
 	return rep, nil
+}
+
+// hashArtifacts returns the artifacts with the digests of those given as
+// files computed by package digest: each distinct file read once, in every
+// algorithm of algs in that one pass, the files spread over the Verifier's
+// workers. Names default to the path, or to ALG:HEX.
+func (v *Verifier) hashArtifacts(ctx context.Context, artifacts []Artifact, algs []string) ([]Artifact, error) {
+	arts := slices.Clone(artifacts)
+	var paths []string
+	first := map[string]int{} // path -> index in paths
+	for _, a := range arts {
+		if _, ok := first[a.Path]; a.Path != "" && !ok {
+			first[a.Path] = len(paths)
+			paths = append(paths, a.Path)
+		}
+	}
+	results, err := digest.Files(ctx, paths, digest.Options{Algorithms: algs, Workers: v.workers})
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("%w: %w", ErrRead, err)
+	}
+	for i := range arts {
+		a := &arts[i]
+		if a.Path != "" {
+			a.Digest = results[first[a.Path]].Digest.Clone()
+		}
+		if a.Name == "" {
+			a.Name = a.Path
+		}
+		if a.Name == "" {
+			a.Name = describeDigest(a.Digest)
+		}
+	}
+	return arts, nil
 }
 
 // parallel runs f(0..n-1) on the Verifier's workers and returns the first

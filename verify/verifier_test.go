@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -355,6 +356,63 @@ func TestVerifyPEP740KeySigned(t *testing.T) {
 	}
 	if rep.Artifacts[1].Verified || !errors.Is(rep.Artifacts[1].Err(), ErrDistributionMismatch) {
 		t.Errorf("the same bytes under another version's name: %+v", rep.Artifacts[1])
+	}
+}
+
+// TestVerifyReadErrors: an artifact that cannot be read is ErrRead, still
+// wrapping the file system's own error (or digest's, for a directory) and
+// naming the file.
+func TestVerifyReadErrors(t *testing.T) {
+	v := newKeyVerifier(t, newSigner(t).pub)
+	dir := t.TempDir()
+	ok, _ := artifactFile(t, dir, "ok.bin", "fine")
+	tests := []struct {
+		name    string
+		path    string
+		wantErr error
+	}{
+		{"missing", filepath.Join(dir, "missing"), fs.ErrNotExist},
+		{"directory", dir, digest.ErrUnsupportedFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.Verify(context.Background(), Options{Artifacts: []Artifact{{Path: ok}, {Path: tt.path}}})
+			if !errors.Is(err, ErrRead) || !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want ErrRead and %v", err, tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("err = %v, does not name %s", err, tt.path)
+			}
+		})
+	}
+}
+
+// TestVerifyHashesInSubjectAlgorithms: artifacts are hashed in the
+// algorithms the subjects use (and sha256), not in every one pedigree
+// knows; an artifact given twice is reported twice with the same digest.
+func TestVerifyHashesInSubjectAlgorithms(t *testing.T) {
+	dir := t.TempDir()
+	p, _ := artifactFile(t, dir, "a.bin", "content")
+	d384, _, err := digest.File(context.Background(), p, digest.SHA384)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := newSigner(t)
+	items := parseItems(t, key.bundleJSON(t, statementJSON(t, map[string]digest.Set{"a.bin": d384})), "a.json")
+	rep, err := newKeyVerifier(t, key.pub).Verify(context.Background(), Options{Artifacts: []Artifact{{Path: p}, {Path: p, Name: "again"}}, Attestations: items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Verified {
+		t.Fatalf("not verified: %s", rep.Artifacts[0].Error)
+	}
+	for _, r := range rep.Artifacts {
+		if got := r.Digest.Algorithms(); !slices.Equal(got, []string{digest.SHA256, digest.SHA384}) || r.Digest[digest.SHA384] != d384[digest.SHA384] {
+			t.Errorf("%s: digest %v, want sha256 and the subject's sha384", r.Artifact, r.Digest)
+		}
+	}
+	if rep.Artifacts[1].Artifact != "again" {
+		t.Errorf("second artifact named %q", rep.Artifacts[1].Artifact)
 	}
 }
 
