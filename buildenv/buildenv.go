@@ -168,8 +168,9 @@ func nonEmpty(m map[string]any) map[string]any {
 
 // OverrideSource replaces the detected source repository and/or commit
 // (each only when non-empty), as `attest --source-uri/--source-commit` do:
-// the git dependency in ResolvedDependencies and the repository recorded in
-// the external parameters follow. A "git+" prefix on uri is accepted. It
+// the git dependency, first in ResolvedDependencies, and the source
+// parameter (see SourceParameter) follow; a source given where none was
+// detected adds both. A "git+" prefix on uri is accepted. It
 // fails with ErrInvalidValue for a commit that is not a hex git object id.
 func (c *Context) OverrideSource(uri, commit string) error {
 	if uri == "" && commit == "" {
@@ -201,22 +202,39 @@ func (c *Context) OverrideSource(uri, commit string) error {
 	} else {
 		c.ResolvedDependencies = append([]slsa.ResourceDescriptor{dep}, c.ResolvedDependencies...)
 	}
-	if uri != "" {
-		key := "source"
-		switch c.Platform {
-		case GitHubActions:
-			key = "workflow"
-		case GitLabCI:
-			key = "pipeline"
-		}
-		m, _ := c.ExternalParameters[key].(map[string]any)
-		if m == nil {
-			m = map[string]any{}
-			c.ExternalParameters[key] = m
-		}
+	// The source parameter names the source whenever there is one, even
+	// a commit alone (then it is an empty object): its presence is what
+	// says that resolvedDependencies[0] is the source.
+	key := c.SourceParameter()
+	if c.ExternalParameters == nil {
+		c.ExternalParameters = map[string]any{}
+	}
+	m, _ := c.ExternalParameters[key].(map[string]any)
+	if m == nil {
+		m = nonEmpty(map[string]any{"ref": c.Source.Ref})
+		c.ExternalParameters[key] = m
+	}
+	if c.Source.Repository != "" {
 		m["repository"] = c.Source.Repository
 	}
 	return nil
+}
+
+// SourceParameter is the external parameter that names the build's source
+// repository and ref in this context's buildType: "workflow" (GitHub),
+// "pipeline" (GitLab) or "source" (local). The buildType's rule
+// (docs/buildtypes/) is that resolvedDependencies[0] is the source's git
+// dependency exactly when that parameter is present; for GitHub and GitLab
+// it always is, for a local build only when a source is known.
+func (c *Context) SourceParameter() string {
+	switch c.Platform {
+	case GitHubActions:
+		return "workflow"
+	case GitLabCI:
+		return "pipeline"
+	default:
+		return "source"
+	}
 }
 
 func hostOS(opts Options) (string, string) {

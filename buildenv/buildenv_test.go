@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -400,9 +401,35 @@ func TestOverrideSource(t *testing.T) {
 	if got := c.ResolvedDependencies[0].URI; got != "git+https://example.com/r" {
 		t.Fatalf("uri %q", got)
 	}
+	if got := c.ExternalParameters["source"]; !reflect.DeepEqual(got, map[string]any{"repository": "https://example.com/r"}) {
+		t.Fatalf("source parameter %#v", got)
+	}
 	before := maps.Clone(c.ExternalParameters)
 	if err := c.OverrideSource("", ""); err != nil || len(before) != len(c.ExternalParameters) {
 		t.Fatal("empty override changed something")
+	}
+	// A commit alone is a source too: the parameter is there (empty, no
+	// repository or ref is known) to say resolvedDependencies[0] is it.
+	c, _ = Detect(context.Background(), Options{Git: noGit})
+	if _, ok := c.ExternalParameters["source"]; ok || len(c.ResolvedDependencies) != 0 {
+		t.Fatalf("no git, yet a source: %+v %+v", c.ExternalParameters, c.ResolvedDependencies)
+	}
+	if err := c.OverrideSource("", commit); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.ExternalParameters["source"]; !reflect.DeepEqual(got, map[string]any{}) {
+		t.Fatalf("source parameter %#v, want {}", got)
+	}
+	if dep := c.ResolvedDependencies[0]; len(c.ResolvedDependencies) != 1 || dep.URI != "" || dep.Digest["gitCommit"] != commit {
+		t.Fatalf("dependency %+v", dep)
+	}
+}
+
+func TestSourceParameter(t *testing.T) {
+	for p, want := range map[Platform]string{GitHubActions: "workflow", GitLabCI: "pipeline", Local: "source"} {
+		if got := (&Context{Platform: p}).SourceParameter(); got != want {
+			t.Errorf("%s: %q, want %q", p, got, want)
+		}
 	}
 }
 

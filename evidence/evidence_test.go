@@ -60,10 +60,13 @@ func loadPublic(t testing.TB, name string) crypto.PublicKey {
 // localBuild is a fixed local build context (no git involved).
 func localBuild() *buildenv.Context {
 	return &buildenv.Context{
-		Platform:           buildenv.Local,
-		BuildType:          buildenv.BuildTypeLocal,
-		BuilderID:          buildenv.LocalBuilderID,
-		ExternalParameters: map[string]any{"command": []any{"pedigree", "evidence", "create"}},
+		Platform:  buildenv.Local,
+		BuildType: buildenv.BuildTypeLocal,
+		BuilderID: buildenv.LocalBuilderID,
+		ExternalParameters: map[string]any{
+			"command": []any{"pedigree", "evidence", "create"},
+			"source":  map[string]any{"repository": "https://github.com/example/demo", "ref": "refs/tags/v0.1.0"},
+		},
 		InternalParameters: map[string]any{"host": map[string]any{"os": "linux", "arch": "amd64"}},
 		Source:             buildenv.Source{Repository: "https://github.com/example/demo", Ref: "refs/tags/v0.1.0", Commit: testCommit},
 		ResolvedDependencies: []slsa.ResourceDescriptor{{

@@ -37,6 +37,11 @@ var (
 	ErrImageRef = errors.New("invalid image reference")
 	// ErrOCILayout: a directory is not a readable OCI image layout.
 	ErrOCILayout = errors.New("invalid OCI image layout")
+	// ErrSourceLayout: the statement would not record the build's source
+	// the way its buildType says: an external parameter given in place of
+	// the build context's source parameter, or a build context whose
+	// source parameter, source and first dependency disagree.
+	ErrSourceLayout = errors.New("source not recorded as the buildType says")
 )
 
 // Options are the inputs of Generate.
@@ -54,7 +59,9 @@ type Options struct {
 	// detected ones (a key given here replaces the detected key).
 	ExternalParameters, InternalParameters map[string]any
 	// ResolvedDependencies are appended after the detected source
-	// dependency: the packages of a lock file, for instance.
+	// dependency: the packages of a lock file, for instance. Whether the
+	// first dependency is the source is said by the source parameter
+	// (buildenv.Context.SourceParameter), never by its position alone.
 	ResolvedDependencies []slsa.ResourceDescriptor
 	// Byproducts are recorded in runDetails.byproducts.
 	Byproducts []slsa.ResourceDescriptor
@@ -71,9 +78,13 @@ type Options struct {
 
 // Generate builds the SLSA v1 provenance statement described by opts and
 // returns it with its RFC 8785 canonical JSON encoding, the bytes to sign.
-// The statement has passed slsa's Validate. Errors: ErrNoSubjects,
-// ErrDuplicateSubject, ErrNoBuildContext, or a *slsa.FieldError naming the
-// invalid field.
+// The statement has passed slsa's Validate and, when it keeps the build
+// context's buildType, records the source as that buildType says
+// (docs/buildtypes/): the source parameter present exactly when the context
+// knows a source, naming its repository and ref, and resolvedDependencies[0]
+// its git dependency. Errors: ErrNoSubjects, ErrDuplicateSubject,
+// ErrNoBuildContext, or a *slsa.FieldError naming the invalid field
+// (wrapping ErrSourceLayout when the source would be recorded otherwise).
 func Generate(opts Options) (*slsa.Statement, []byte, error) {
 	if opts.Build == nil {
 		return nil, nil, ErrNoBuildContext
@@ -98,6 +109,9 @@ func Generate(opts Options) (*slsa.Statement, []byte, error) {
 	}
 	if len(pred.BuildDefinition.InternalParameters) == 0 {
 		pred.BuildDefinition.InternalParameters = nil
+	}
+	if err := checkSource(&pred.BuildDefinition, b); err != nil {
+		return nil, nil, err
 	}
 	md := &slsa.BuildMetadata{InvocationID: or(opts.InvocationID, b.InvocationID)}
 	if !opts.StartedOn.IsZero() {
@@ -137,6 +151,56 @@ func Generate(opts Options) (*slsa.Statement, []byte, error) {
 		return nil, nil, err
 	}
 	return st, payload, nil
+}
+
+// checkSource checks that bd records b's source as b's buildType says:
+// with a source, the source parameter is an object whose repository and
+// ref are the source's (each absent when unknown) and resolvedDependencies[0]
+// is git+REPOSITORY[@REF] with the source's gitCommit; without one, the
+// parameter is absent, so that no dependency (a lock's git package, say)
+// reads as the source. A buildType other than the context's is the
+// caller's to describe and is not checked.
+func checkSource(bd *slsa.BuildDefinition, b *buildenv.Context) error {
+	if bd.BuildType != b.BuildType {
+		return nil
+	}
+	key := b.SourceParameter()
+	path := "predicate.buildDefinition.externalParameters." + key
+	fail := func(format string, args ...any) error {
+		return &slsa.FieldError{Path: path, Err: fmt.Errorf(format+": %w", append(args, ErrSourceLayout)...)}
+	}
+	v, present := bd.ExternalParameters[key]
+	if b.Source.Commit == "" {
+		if present {
+			return fail("the build context knows no source, so this parameter, which would name one, must be absent (give the source with --source-uri and --source-commit)")
+		}
+		return nil
+	}
+	if !present {
+		return fail("missing, yet the build context knows a source (commit %s): the parameter says resolvedDependencies[0] is it", b.Source.Commit)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fail("want the object the build context records the source in (give the source with --source-uri and --source-commit, not as a parameter)")
+	}
+	for _, f := range []struct{ name, want string }{{"repository", b.Source.Repository}, {"ref", b.Source.Ref}} {
+		got, present := m[f.name]
+		if (f.want == "" && present) || (f.want != "" && got != f.want) {
+			return fail("%s is %v, but the source is %q", f.name, got, f.want)
+		}
+	}
+	want := ""
+	if b.Source.Repository != "" {
+		want = "git+" + b.Source.Repository
+		if b.Source.Ref != "" {
+			want += "@" + b.Source.Ref
+		}
+	}
+	deps := bd.ResolvedDependencies
+	if len(deps) == 0 || deps[0].URI != want || deps[0].Digest[digest.GitCommit] != b.Source.Commit {
+		return &slsa.FieldError{Path: "predicate.buildDefinition.resolvedDependencies[0]", Err: fmt.Errorf("want the source's git dependency (uri %q, gitCommit %s) first: %w", want, b.Source.Commit, ErrSourceLayout)}
+	}
+	return nil
 }
 
 // uuidURN formats 16 bytes as an RFC 9562 UUID URN of the given version

@@ -286,6 +286,81 @@ func TestGenerateErrors(t *testing.T) {
 	}
 }
 
+// TestGenerateSourceLayout: the source parameter says whether
+// resolvedDependencies[0] is the source. Without git, a lock's packages
+// (even a git one, with a gitCommit) come first and no parameter claims a
+// source; with a source, it is first and named; a parameter that would
+// name another source, or claim one where there is none, is refused.
+func TestGenerateSourceLayout(t *testing.T) {
+	const commit = "89abcdef0123456789abcdef0123456789abcdef"
+	locked := []slsa.ResourceDescriptor{
+		{Name: "lib", URI: "git+https://github.com/other/lib@" + commit, Digest: digest.Set{digest.GitCommit: commit}},
+		{Name: "wheel", URI: "pkg:pypi/wheel@0.43.0", Digest: digest.Set{"sha256": strings.Repeat("a", 64)}},
+	}
+	detect := func(git buildenv.GitFunc) *buildenv.Context {
+		c, err := buildenv.Detect(context.Background(), buildenv.Options{Git: git, Args: []string{"pedigree", "attest"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	noSource := detect(noGit)
+	commitOnly := detect(noGit)
+	if err := commitOnly.OverrideSource("", commit); err != nil {
+		t.Fatal(err)
+	}
+	inconsistent := detect(localGit)
+	delete(inconsistent.ExternalParameters, "source")
+	tests := []struct {
+		name    string
+		build   *buildenv.Context
+		ext     map[string]any
+		typ     string
+		wantErr error
+		// wantSource is the source parameter expected (nil: absent) and
+		// wantFirst the first dependency's URI.
+		wantSource any
+		wantFirst  string
+	}{
+		{"no git: the lock comes first, no source claimed", noSource, nil, "", nil, nil, locked[0].URI},
+		{"a commit alone: named by an empty parameter", commitOnly, nil, "", nil, map[string]any{}, ""},
+		{"git: the source first", detect(localGit), nil, "", nil,
+			map[string]any{"repository": "https://github.com/pedigree-dev/pedigree-demo.git", "ref": "refs/heads/main"},
+			"git+https://github.com/pedigree-dev/pedigree-demo.git@refs/heads/main"},
+		{"no git: a parameter claiming a source", noSource, map[string]any{"source": "https://github.com/evil/x"}, "", ErrSourceLayout, nil, ""},
+		{"git: a parameter naming another source", detect(localGit), map[string]any{"source": map[string]any{"repository": "https://github.com/evil/x"}}, "", ErrSourceLayout, nil, ""},
+		{"a context whose source goes unnamed", inconsistent, nil, "", ErrSourceLayout, nil, ""},
+		{"another buildType is the caller's to describe", noSource, map[string]any{"source": "x"}, "https://example.com/custom/v1", nil, "x", locked[0].URI},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, _, err := Generate(Options{Subjects: demoSubjects, Build: tt.build, ExternalParameters: tt.ext, BuildType: tt.typ, ResolvedDependencies: locked, DeriveInvocationID: true})
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				var fe *slsa.FieldError
+				if !errors.As(err, &fe) || !strings.HasPrefix(fe.Path, "predicate.buildDefinition.") {
+					t.Fatalf("error %v does not name the field", err)
+				}
+				return
+			}
+			p, err := st.ProvenanceV1()
+			if err != nil {
+				t.Fatal(err)
+			}
+			bd := p.BuildDefinition
+			got, ok := bd.ExternalParameters["source"]
+			if (tt.wantSource == nil) == ok || (ok && fmt.Sprint(got) != fmt.Sprint(tt.wantSource)) {
+				t.Errorf("source parameter %#v (present %v), want %#v", got, ok, tt.wantSource)
+			}
+			if bd.ResolvedDependencies[0].URI != tt.wantFirst {
+				t.Errorf("first dependency %+v, want uri %q", bd.ResolvedDependencies[0], tt.wantFirst)
+			}
+		})
+	}
+}
+
 // TestRoundTrip is the library-level story of `keygen → attest --key →
 // verify`: generate a key, attest real files, sign, then verify the
 // envelope with the public key alone, parse the statement only after that,

@@ -3,7 +3,9 @@
 // identity and applies SLSA provenance policy with slsa-verifier's meaning
 // (source repository, builder trust, tag, versioned tag, branch, workflow
 // inputs, for SLSA v0.2 and v1, slsa-github-generator's builders and BYOB
-// delegators, and GitHub's actions.github.io workflow buildType), PEP 740
+// delegators, GitHub's actions.github.io workflow buildType, and pedigree's
+// own local and GitLab buildTypes, whose source is read where
+// docs/buildtypes/ says it is), PEP 740
 // rules for Python distributions, and Trusted Publisher policy.
 //
 // The policy functions (CheckProvenance, CheckPEP740, CheckPublisher) take

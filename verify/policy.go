@@ -272,6 +272,21 @@ func checkJReleaserTag(ref string) error {
 // same repository, so their source may carry no ref).
 func checkSource(prov *provenance, expected string) error {
 	want := normalizeGitURI(expected)
+	if prov.style == stylePedigree {
+		// The source parameter names it; resolvedDependencies[0] is its
+		// dependency only when that parameter is there.
+		src, err := prov.pedigreeSource()
+		if err != nil {
+			return err
+		}
+		if err := src.needRepository(); err != nil {
+			return fmt.Errorf("want source %s, but %w", want, err)
+		}
+		if got := normalizeGitURI(src.repo); got != want {
+			return fmt.Errorf("the build's source is %s, want %s: %w", src.uri(), want, ErrSourceMismatch)
+		}
+		return nil
+	}
 	if prov.style == styleGeneric {
 		// No separate trigger is recorded: the source is all there is.
 		source, err := prov.sourceURI()
@@ -330,6 +345,9 @@ func checkBranch(prov *provenance, want string) error {
 		return err
 	}
 	if ref == "" {
+		if why := prov.noRefReason(); why != "" {
+			return fmt.Errorf("want branch %s, but %s: %w", want, why, ErrBranchMismatch)
+		}
 		tag, _ := prov.tagRef()
 		if tag != "" {
 			return fmt.Errorf("want branch %s, but the build ran on tag %s and the provenance records no branch for it: %w", want, tag, ErrBranchMismatch)
@@ -357,6 +375,9 @@ func checkTag(prov *provenance, exact, versioned string) error {
 		return err
 	}
 	if ref == "" {
+		if why := prov.noRefReason(); why != "" {
+			return fmt.Errorf("want tag %s, but %s: %w", want, why, sentinel)
+		}
 		branch, _ := prov.branchRef()
 		if branch != "" {
 			return fmt.Errorf("want tag %s, but the build ran on %s, a branch, not a tag: %w", want, branch, sentinel)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
@@ -34,6 +35,13 @@ const (
 	// workflow buildType (used by npm), which also records workflow inputs.
 	BuildTypeSLSAGitHubWorkflow = "https://slsa-framework.github.io/github-actions-buildtypes/workflow/v1"
 
+	// BuildTypePedigreeLocal is pedigree's buildType for a build outside
+	// CI (docs/buildtypes/local.md).
+	BuildTypePedigreeLocal = "https://github.com/pedigree-dev/pedigree/blob/main/docs/buildtypes/local.md#v1"
+	// BuildTypePedigreeGitLab is pedigree's buildType for a GitLab CI job
+	// (docs/buildtypes/gitlab.md).
+	BuildTypePedigreeGitLab = "https://github.com/pedigree-dev/pedigree/blob/main/docs/buildtypes/gitlab.md#v1"
+
 	legacyGoBuildType      = "https://github.com/slsa-framework/slsa-github-generator-go@v1"
 	legacyBuilderBuildType = "https://github.com/slsa-framework/slsa-github-generator@v1"
 )
@@ -60,6 +68,12 @@ const (
 	// styleGitHub: GitHub's workflow buildType: trigger in
 	// externalParameters.workflow.
 	styleGitHub
+	// stylePedigree: pedigree's own buildTypes (local and GitLab): the
+	// source's repository and ref in externalParameters.source (local) or
+	// .pipeline (GitLab), its git dependency resolvedDependencies[0]; with
+	// no such parameter (a local build outside git) no source is recorded,
+	// whatever resolvedDependencies holds (a lock's packages).
+	stylePedigree
 )
 
 // classify returns the style of a predicate type and buildType, and
@@ -82,6 +96,8 @@ func classify(predicateType, buildType string) (style, bool) {
 			return styleContainerBased, true
 		case BuildTypeGitHubWorkflow, BuildTypeGitHubWorkflowAlt, BuildTypeSLSAGitHubWorkflow:
 			return styleGitHub, true
+		case BuildTypePedigreeLocal, BuildTypePedigreeGitLab:
+			return stylePedigree, true
 		}
 	}
 	return styleGeneric, false
@@ -146,9 +162,21 @@ func decodeProvenance(st *slsa.Statement) (*provenance, error) {
 	return p, nil
 }
 
-// sourceURI is the first material (v0.2) or resolved dependency (v1): the
-// source the build checked out, with its ref.
+// sourceURI is the source the build checked out, with its ref: for
+// pedigree's buildTypes, the one the source parameter names (see
+// pedigreeSource), otherwise the first material (v0.2) or resolved
+// dependency (v1).
 func (p *provenance) sourceURI() (string, error) {
+	if p.style == stylePedigree {
+		src, err := p.pedigreeSource()
+		if err != nil {
+			return "", err
+		}
+		if err := src.needRepository(); err != nil {
+			return "", err
+		}
+		return src.uri(), nil
+	}
 	var uri, field string
 	if p.v02 != nil {
 		field = "predicate.materials[0].uri"
@@ -167,9 +195,12 @@ func (p *provenance) sourceURI() (string, error) {
 	return uri, nil
 }
 
-// sourceCommit is the git commit of the first material or resolved
-// dependency, or "".
+// sourceCommit is the git commit of the source (see sourceURI), or "".
 func (p *provenance) sourceCommit() string {
+	if p.style == stylePedigree {
+		src, _ := p.pedigreeSource()
+		return src.commit
+	}
 	var d map[string]string
 	if p.v02 != nil && len(p.v02.Materials) > 0 {
 		d = p.v02.Materials[0].Digest
@@ -180,6 +211,105 @@ func (p *provenance) sourceCommit() string {
 		return c
 	}
 	return d["sha1"]
+}
+
+// pedigreeBuildSource is the source a pedigree buildType records.
+type pedigreeBuildSource struct {
+	// recorded: the source parameter is present, so resolvedDependencies[0]
+	// is the source.
+	recorded bool
+	// param is where the source is named, for messages.
+	param string
+	// repo and ref are "" when unknown (a repository without a remote, a
+	// detached HEAD, a commit given alone).
+	repo, ref, commit string
+}
+
+// uri is the source's git dependency URI: git+REPO[@REF], or "".
+func (s pedigreeBuildSource) uri() string {
+	if s.repo == "" {
+		return ""
+	}
+	if s.ref == "" {
+		return "git+" + s.repo
+	}
+	return "git+" + s.repo + "@" + s.ref
+}
+
+// needRepository fails, wrapping ErrSourceMismatch, when the provenance
+// names no source repository to compare.
+func (s pedigreeBuildSource) needRepository() error {
+	switch {
+	case !s.recorded:
+		return fmt.Errorf("no source recorded: %s is absent, so the provenance names no source (pedigree attest ran outside a git working tree and was given no --source-uri/--source-commit), and no resolved dependency is one: %w", s.param, ErrSourceMismatch)
+	case s.repo == "":
+		return fmt.Errorf("no source repository recorded: %s names none, only commit %s: %w", s.param, s.commit, ErrSourceMismatch)
+	}
+	return nil
+}
+
+// sourceParam is the external parameter a pedigree buildType names its
+// source in.
+func sourceParam(buildType string) string {
+	if buildType == BuildTypePedigreeGitLab {
+		return "pipeline"
+	}
+	return "source"
+}
+
+// pedigreeSource reads the source of pedigree's buildTypes by their rule
+// (docs/buildtypes/local.md and gitlab.md): when the source parameter
+// (externalParameters.source, or .pipeline for GitLab, always present
+// there) is present, its repository and ref name the source and
+// resolvedDependencies[0] must be that source's git dependency
+// (git+REPOSITORY[@REF], no uri without a repository) with a gitCommit;
+// when it is absent, nothing is the source. A parameter and dependency that
+// disagree are ErrMalformedProvenance.
+func (p *provenance) pedigreeSource() (pedigreeBuildSource, error) {
+	key := sourceParam(p.buildType)
+	field := "predicate.buildDefinition.externalParameters." + key
+	src := pedigreeBuildSource{param: "externalParameters." + key}
+	v, ok := p.v1.BuildDefinition.ExternalParameters[key]
+	if !ok {
+		if p.buildType == BuildTypePedigreeGitLab {
+			return src, fmt.Errorf("%s: missing: %w", field, ErrMalformedProvenance)
+		}
+		return src, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return src, fmt.Errorf("%s: not an object: %w", field, ErrMalformedProvenance)
+	}
+	src.recorded = true
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"repository", &src.repo}, {"ref", &src.ref}} {
+		x, ok := m[f.key]
+		if !ok {
+			continue
+		}
+		if s, ok := x.(string); ok && s != "" {
+			*f.dst = s
+			continue
+		}
+		return src, fmt.Errorf("%s.%s: not a non-empty string: %w", field, f.key, ErrMalformedProvenance)
+	}
+	if p.buildType == BuildTypePedigreeGitLab && (src.repo == "" || src.ref == "") {
+		return src, fmt.Errorf("%s: the repository and ref are required: %w", field, ErrMalformedProvenance)
+	}
+	deps := p.v1.BuildDefinition.ResolvedDependencies
+	if len(deps) == 0 {
+		return src, fmt.Errorf("predicate.buildDefinition.resolvedDependencies[0]: missing, yet %s records a source: %w", field, ErrMalformedProvenance)
+	}
+	if want := src.uri(); deps[0].URI != want {
+		return src, fmt.Errorf("predicate.buildDefinition.resolvedDependencies[0].uri is %q, not the source %s records (%q): %w", deps[0].URI, field, want, ErrMalformedProvenance)
+	}
+	src.commit = deps[0].Digest[digest.GitCommit]
+	if src.commit == "" {
+		return src, fmt.Errorf("predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit: missing: %w", ErrMalformedProvenance)
+	}
+	return src, nil
 }
 
 // triggerURI is git+https://host/o/r@ref of what started the build.
@@ -325,10 +455,39 @@ func (p *provenance) sourceRef() (string, error) {
 	return ref, err
 }
 
+// pedigreeRef returns the source ref a pedigree buildType records ("" when
+// none is), and the kind's ref of it as refOfKind does.
+func (p *provenance) pedigreeRef(kind string) (string, error) {
+	src, err := p.pedigreeSource()
+	if err != nil || src.ref == "" {
+		return "", err
+	}
+	return refOfKind(src.ref, kind, src.param+".ref")
+}
+
+// noRefReason says why a pedigree provenance gives no tag or branch, or ""
+// when it records a ref (or is not pedigree's).
+func (p *provenance) noRefReason() string {
+	if p.style != stylePedigree {
+		return ""
+	}
+	src, err := p.pedigreeSource()
+	switch {
+	case err != nil || src.ref != "":
+		return ""
+	case !src.recorded:
+		return "no source recorded"
+	default:
+		return "the provenance records no source ref (" + src.param + ".ref is absent: a detached HEAD, or a source given by hand)"
+	}
+}
+
 // tagRef returns the full tag ref (refs/tags/v1) the build ran on, or ""
 // when it ran on a branch.
 func (p *provenance) tagRef() (string, error) {
 	switch p.style {
+	case stylePedigree:
+		return p.pedigreeRef("tags")
 	case styleLegacy, styleContainerBased:
 		return p.contextTag()
 	case styleGitHub:
@@ -351,6 +510,8 @@ func (p *provenance) tagRef() (string, error) {
 // provenance records it, else "".
 func (p *provenance) branchRef() (string, error) {
 	switch p.style {
+	case stylePedigree:
+		return p.pedigreeRef("heads")
 	case styleLegacy, styleContainerBased:
 		return p.contextBranch()
 	case styleBYOB:

@@ -21,6 +21,7 @@ import (
 	"github.com/pedigree-dev/pedigree/pspf"
 	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
+	"github.com/pedigree-dev/pedigree/verify"
 )
 
 // inspectOptions are inspect's flags, passed to every inspector.
@@ -335,6 +336,18 @@ func predicateRows(st *slsa.Statement, row func(k, v string)) map[string]any {
 		set("builder", rd.Builder.ID)
 		set("buildType", bd.BuildType)
 		src, commit := sourceOf(bd.ResolvedDependencies)
+		if bt := bd.BuildType; bt == verify.BuildTypePedigreeLocal || bt == verify.BuildTypePedigreeGitLab {
+			// pedigree's buildTypes say where the source is (a lock's git
+			// package may come first when none is recorded): read it as
+			// verify does.
+			src, commit = "", ""
+			if p, err := verify.CheckProvenance(st, verify.ProvenanceOptions{}); err == nil {
+				src, commit = p.SourceURI, p.SourceCommit
+				if src != "" && p.SourceRef != "" {
+					src += "@" + p.SourceRef
+				}
+			}
+		}
 		set("source", src)
 		set("commit", commit)
 		for _, k := range []string{"workflow", "source", "pipeline", "command"} {
