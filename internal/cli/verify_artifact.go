@@ -29,6 +29,11 @@ named with --builder-id), and match the optional tag, versioned tag, branch
 and workflow inputs. Unlike slsa-verifier it works offline: the Sigstore
 trusted root is the public-good one built into pedigree, or --trusted-root.
 
+--format json prints instead, on stdout, the report pedigree verify --format
+json gives (every artifact, not only those up to the first failure), with
+slsa-verifier's same-builder rule applied and the builder every artifact
+came from as "builderId"; statements are included with --print-provenance.
+
 Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.`,
 		Example: `  $ pedigree verify-artifact --provenance-path binary-linux-amd64-push-v14.intoto.jsonl \
       --source-uri github.com/slsa-framework/example-package --source-tag v14 \
@@ -51,6 +56,7 @@ Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.
 	if err := cmd.MarkFlagRequired("source-uri"); err != nil {
 		panic(err)
 	}
+	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		f.provenance = []string{provenancePath}
 		pol, err := f.policy()
@@ -61,27 +67,13 @@ Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.
 		if err != nil {
 			return err
 		}
-		// slsa-verifier stops at the first artifact that fails, and wants
-		// every artifact built by the same builder.
-		firstBuilder := ""
-		for _, r := range rep.Artifacts {
-			reason := r.Error
-			var passed *verify.Evaluation
-			for i := range r.Attestations {
-				if r.Attestations[i].Verified {
-					passed = &r.Attestations[i]
-					break
-				}
-			}
-			if passed != nil {
-				switch {
-				case firstBuilder == "":
-					firstBuilder = passed.BuilderID
-				case passed.BuilderID != firstBuilder:
-					reason = fmt.Sprintf("encountered different builderIDs %s %s", firstBuilder, passed.BuilderID)
-					passed = nil
-				}
-			}
+		outcomes := sameBuilder(rep)
+		if format.value == formatJSON {
+			return writeVerifyArtifactJSON(a, rep, outcomes, f.print)
+		}
+		// slsa-verifier stops at the first artifact that fails.
+		for i, r := range rep.Artifacts {
+			passed, reason := outcomes[i].passed, outcomes[i].reason
 			if passed == nil {
 				fmt.Fprintf(a.stderr, "Verifying artifact %s: FAILED: %s\n\n", r.Artifact, oneLine(reason))
 				fmt.Fprintf(a.stderr, "%s: %s\n", slsaVerifierFailed, oneLine(reason))
@@ -99,4 +91,82 @@ Exit codes: 0 verified, 1 verification failed, 2 usage, 3 I/O or internal error.
 		return err
 	}
 	return cmd
+}
+
+// artifactOutcome is verify-artifact's verdict on one artifact: the
+// evaluation that passed, or why none did.
+type artifactOutcome struct {
+	passed *verify.Evaluation
+	reason string
+}
+
+// sameBuilder applies slsa-verifier's rule that every artifact comes from
+// the builder of the first one that verified to verify's report, artifact
+// by artifact, in order.
+func sameBuilder(rep *verify.Report) []artifactOutcome {
+	out := make([]artifactOutcome, len(rep.Artifacts))
+	firstBuilder := ""
+	for i, r := range rep.Artifacts {
+		o := artifactOutcome{reason: r.Error}
+		for j := range r.Attestations {
+			if r.Attestations[j].Verified {
+				o.passed = &r.Attestations[j]
+				break
+			}
+		}
+		if o.passed != nil {
+			switch {
+			case firstBuilder == "":
+				firstBuilder = o.passed.BuilderID
+			case o.passed.BuilderID != firstBuilder:
+				o.reason = fmt.Sprintf("encountered different builderIDs %s %s", firstBuilder, o.passed.BuilderID)
+				o.passed = nil
+			}
+		}
+		out[i] = o
+	}
+	return out
+}
+
+// verifyArtifactResult is verify-artifact's --format json output: verify's
+// report with slsa-verifier's same-builder rule applied, and the builder
+// every artifact was verified to come from.
+type verifyArtifactResult struct {
+	Verified     bool                       `json:"verified"`
+	BuilderID    string                     `json:"builderId,omitempty"`
+	Artifacts    []verify.ArtifactResult    `json:"artifacts"`
+	Attestations []verify.AttestationResult `json:"attestations"`
+}
+
+// writeVerifyArtifactJSON writes the result of every artifact (not only up
+// to the first failure) as JSON to stdout, the statements only with
+// --print-provenance, and fails silently (exit 1) when one did not verify.
+func writeVerifyArtifactJSON(a *app, rep *verify.Report, outcomes []artifactOutcome, print bool) error {
+	res := verifyArtifactResult{Verified: true, Artifacts: rep.Artifacts, Attestations: rep.Attestations}
+	for i := range res.Artifacts {
+		r, o := &res.Artifacts[i], outcomes[i]
+		if o.passed == nil {
+			res.Verified = false
+			if r.Verified {
+				r.Verified, r.Error = false, o.reason
+			}
+		} else if res.BuilderID == "" {
+			res.BuilderID = o.passed.BuilderID
+		}
+		if !print {
+			for j := range r.Attestations {
+				r.Attestations[j].Statement = nil
+			}
+		}
+	}
+	if !res.Verified {
+		res.BuilderID = ""
+	}
+	if err := writeJSON(a.stdout, res); err != nil {
+		return err
+	}
+	if !res.Verified {
+		return silentFailure()
+	}
+	return nil
 }
