@@ -1,6 +1,7 @@
 package slsa
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -80,5 +81,25 @@ func TestSchemaAliases(t *testing.T) {
 	var b BuildMetadata
 	if err := decodeStrict([]byte(`{"invocationID":"x"}`), &b, ""); err == nil {
 		t.Errorf("v1 invocationID accepted: %+v", b)
+	}
+}
+
+// TestEmptyPredicate: the byte scan says "empty" exactly where decoding the
+// predicate and mapping {} and [] to nil gives nil.
+func TestEmptyPredicate(t *testing.T) {
+	byDecoding := func(raw []byte) bool {
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return true
+		}
+		v, err := decodeGeneric(raw)
+		return err == nil && emptyToNil(v) == nil
+	}
+	for _, raw := range []string{
+		"", " ", "\n\t", "null", " null ", "{}", " { \n } ", "[]", "[ ]", `{"a":null}`, "[null]",
+		`{"a":1}`, "0", `""`, "false", "{} x", "null null", "nul", "{", "}", "[}", "{]", "{ ", "\r\n{}\r\n",
+	} {
+		if got, want := emptyPredicate(json.RawMessage(raw)), byDecoding([]byte(raw)); got != want {
+			t.Errorf("emptyPredicate(%q) = %v, decoding says %v", raw, got, want)
+		}
 	}
 }

@@ -26,14 +26,34 @@ const MaxStatementSize = 32 << 20
 // raw JSON; ProvenanceV1 and ProvenanceV02 decode it. Errors are *FieldError
 // values naming the field, wrapping one of the package's sentinels.
 func ParseStatement(data []byte) (*Statement, error) {
+	s, _, err := ParseStatementWithProvenance(data)
+	return s, err
+}
+
+// Provenance is a SLSA provenance predicate as ParseStatementWithProvenance
+// decodes it: V1 for https://slsa.dev/provenance/v1, V02 for v0.2.
+type Provenance struct {
+	V1  *ProvenanceV1
+	V02 *ProvenanceV02
+}
+
+// ParseStatementWithProvenance is ParseStatement for callers that go on to
+// read a SLSA provenance predicate: it also returns the predicate that
+// validating the statement decoded and validated (what ProvenanceV1 or
+// ProvenanceV02 would return), so it is decoded once; nil when the
+// predicate type is neither. The values are the caller's. Errors are
+// ParseStatement's.
+func ParseStatementWithProvenance(data []byte) (*Statement, *Provenance, error) {
 	s, err := DecodeStatement(data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := s.Validate(); err != nil {
-		return nil, err
+	// DecodeStatement checked the predicate's JSON with the rest.
+	prov, err := s.validate(true)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s, nil
+	return s, prov, nil
 }
 
 // DecodeStatement decodes a statement as ParseStatement does (size limit,
@@ -118,49 +138,68 @@ func NewStatement(subjects []ResourceDescriptor, predicateType string, predicate
 // valid (see ProvenanceV1.Validate and ProvenanceV02.Validate). Errors are
 // *FieldError values naming the field.
 func (s *Statement) Validate() error {
+	_, err := s.validate(false)
+	return err
+}
+
+// validate is Validate, returning the SLSA provenance predicate it decoded
+// (nil for other predicate types). jsonChecked says the predicate's bytes
+// already passed checkJSON (DecodeStatement checks them with the whole
+// statement), so only the typed decode of a provenance predicate reads them
+// again.
+func (s *Statement) validate(jsonChecked bool) (*Provenance, error) {
 	if s == nil {
-		return &FieldError{Err: fmt.Errorf("want a statement: %w", ErrMissingField)}
+		return nil, &FieldError{Err: fmt.Errorf("want a statement: %w", ErrMissingField)}
 	}
 	if !TypeURI(s.Type).Equal(StatementTypeV1) && !TypeURI(s.Type).Equal(StatementTypeV01) {
-		return &FieldError{Path: "_type", Err: fmt.Errorf("want %q (or the legacy %q), got %q: %w", StatementTypeV1, StatementTypeV01, truncate(s.Type, 200), ErrStatementType)}
+		return nil, &FieldError{Path: "_type", Err: fmt.Errorf("want %q (or the legacy %q), got %q: %w", StatementTypeV1, StatementTypeV01, truncate(s.Type, 200), ErrStatementType)}
 	}
 	if len(s.Subject) == 0 {
-		return &FieldError{Path: "subject", Err: fmt.Errorf("want at least one subject: %w", ErrMissingField)}
+		return nil, &FieldError{Path: "subject", Err: fmt.Errorf("want at least one subject: %w", ErrMissingField)}
 	}
 	for i := range s.Subject {
 		path := index("subject", i)
 		if len(s.Subject[i].Digest) == 0 {
-			return &FieldError{Path: joinPath(path, "digest"), Err: fmt.Errorf("every subject needs a digest: %w", ErrMissingField)}
+			return nil, &FieldError{Path: joinPath(path, "digest"), Err: fmt.Errorf("every subject needs a digest: %w", ErrMissingField)}
 		}
 		if err := s.Subject[i].validate(path); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if s.PredicateType == "" {
-		return &FieldError{Path: "predicateType", Err: fmt.Errorf("want the predicate type URI: %w", ErrMissingField)}
+		return nil, &FieldError{Path: "predicateType", Err: fmt.Errorf("want the predicate type URI: %w", ErrMissingField)}
 	}
 	if err := TypeURI(s.PredicateType).Validate(); err != nil {
-		return &FieldError{Path: "predicateType", Err: err}
+		return nil, &FieldError{Path: "predicateType", Err: err}
 	}
 	if len(s.Predicate) > 0 {
-		if err := checkJSON(s.Predicate, nil, "predicate"); err != nil {
-			return err
+		if !jsonChecked {
+			if err := checkJSON(s.Predicate, nil, "predicate"); err != nil {
+				return nil, err
+			}
 		}
+		// checkJSON (here or in DecodeStatement) found one JSON value.
 		if b := bytes.TrimLeft(s.Predicate, " \t\r\n"); b[0] != '{' && b[0] != 'n' {
-			return &FieldError{Path: "predicate", Err: fmt.Errorf("want a JSON object or null: %w", ErrInvalidField)}
+			return nil, &FieldError{Path: "predicate", Err: fmt.Errorf("want a JSON object or null: %w", ErrInvalidField)}
 		}
 	}
-	switch pt := TypeURI(s.PredicateType); {
-	case pt.Equal(PredicateProvenanceV1):
-		if _, err := s.ProvenanceV1(); err != nil {
-			return err
+	pt := TypeURI(s.PredicateType)
+	v1, v02 := pt.Equal(PredicateProvenanceV1), pt.Equal(PredicateProvenanceV02)
+	switch {
+	case v1:
+		p, err := s.ProvenanceV1()
+		if err != nil {
+			return nil, err
 		}
-	case pt.Equal(PredicateProvenanceV02):
-		if _, err := s.ProvenanceV02(); err != nil {
-			return err
+		return &Provenance{V1: p}, nil
+	case v02:
+		p, err := s.ProvenanceV02()
+		if err != nil {
+			return nil, err
 		}
+		return &Provenance{V02: p}, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // HasPredicate reports whether the statement carries a predicate other than
@@ -170,12 +209,18 @@ func (s *Statement) HasPredicate() bool {
 	return !emptyPredicate(s.Predicate)
 }
 
+// emptyPredicate reports whether raw is absent, null, {} or [] (with any
+// JSON white space): what decoding it and mapping empty objects and arrays
+// to nil gives nil for, without decoding it.
 func emptyPredicate(raw json.RawMessage) bool {
-	if len(bytes.TrimSpace(raw)) == 0 {
+	b := bytes.Trim(raw, " \t\r\n")
+	switch {
+	case len(b) == 0 || string(b) == "null":
 		return true
+	case len(b) >= 2 && (b[0] == '{' && b[len(b)-1] == '}' || b[0] == '[' && b[len(b)-1] == ']'):
+		return len(bytes.Trim(b[1:len(b)-1], " \t\r\n")) == 0
 	}
-	v, err := decodeGeneric(raw)
-	return err == nil && emptyToNil(v) == nil
+	return false
 }
 
 // ProvenanceV1 decodes and validates the statement's SLSA Provenance v1

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -382,5 +384,43 @@ func TestStatementEqual(t *testing.T) {
 	var nilStmt *slsa.Statement
 	if !nilStmt.Equal(nil) || nilStmt.Equal(a) || a.Equal(nil) {
 		t.Error("nil statements")
+	}
+}
+
+// TestParseStatementWithProvenance: the predicate handed back is the one
+// ProvenanceV1 or ProvenanceV02 decodes, and nil for other predicates.
+func TestParseStatementWithProvenance(t *testing.T) {
+	files, _ := filepath.Glob("testdata/statements/*.json")
+	if len(files) < 5 {
+		t.Fatalf("only %d statements in testdata", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, prov, err := slsa.ParseStatementWithProvenance(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		switch pt := slsa.TypeURI(st.PredicateType); {
+		case pt.Equal(slsa.PredicateProvenanceV1):
+			want, err := st.ProvenanceV1()
+			if err != nil || prov == nil || prov.V02 != nil || !prov.V1.Equal(want) {
+				t.Errorf("%s: %+v, want %+v (%v)", f, prov, want, err)
+			}
+		case pt.Equal(slsa.PredicateProvenanceV02):
+			want, err := st.ProvenanceV02()
+			if err != nil || prov == nil || prov.V1 != nil || !prov.V02.Equal(want) {
+				t.Errorf("%s: %+v, want %+v (%v)", f, prov, want, err)
+			}
+		default:
+			if prov != nil {
+				t.Errorf("%s: predicate %s, yet provenance %+v", f, st.PredicateType, prov)
+			}
+		}
+	}
+	if _, _, err := slsa.ParseStatementWithProvenance([]byte(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"` + sha256A + `"}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{}}}`)); !errors.Is(err, slsa.ErrMissingField) {
+		t.Errorf("invalid provenance: %v", err)
 	}
 }

@@ -122,15 +122,28 @@ type provenance struct {
 // decodeProvenance decodes the predicate of st, which must be SLSA
 // provenance v0.2 or v1.
 func decodeProvenance(st *slsa.Statement) (*provenance, error) {
+	return newProvenance(st, nil)
+}
+
+// newProvenance reads the predicate of st, which must be SLSA provenance
+// v0.2 or v1: decoded already when dec is not nil (as
+// slsa.ParseStatementWithProvenance returns it), else decoded here.
+func newProvenance(st *slsa.Statement, dec *slsa.Provenance) (*provenance, error) {
 	p := &provenance{predicateType: st.PredicateType}
 	if st.PredicateType != slsa.PredicateProvenanceV02 && st.PredicateType != slsa.PredicateProvenanceV1 {
 		return nil, fmt.Errorf("predicate type %q is not SLSA provenance v0.2 or v1: %w", st.PredicateType, ErrUnknownPredicate)
 	}
 	switch st.PredicateType {
 	case slsa.PredicateProvenanceV02:
-		v, err := st.ProvenanceV02()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
+		var v *slsa.ProvenanceV02
+		if dec != nil {
+			v = dec.V02
+		}
+		if v == nil {
+			var err error
+			if v, err = st.ProvenanceV02(); err != nil {
+				return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
+			}
 		}
 		p.v02 = v
 		p.buildType = v.BuildType
@@ -139,9 +152,15 @@ func decodeProvenance(st *slsa.Statement) (*provenance, error) {
 			p.env = env
 		}
 	case slsa.PredicateProvenanceV1:
-		v, err := st.ProvenanceV1()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
+		var v *slsa.ProvenanceV1
+		if dec != nil {
+			v = dec.V1
+		}
+		if v == nil {
+			var err error
+			if v, err = st.ProvenanceV1(); err != nil {
+				return nil, fmt.Errorf("%w: %w", err, ErrMalformedProvenance)
+			}
 		}
 		p.v1 = v
 		p.buildType = v.BuildDefinition.BuildType

@@ -12,12 +12,20 @@ import (
 // least one subject, each with a well-formed digest, and a valid predicate
 // when it is SLSA provenance.
 func parseStatement(payloadType string, payload []byte) (*slsa.Statement, error) {
+	st, _, err := parseStatementProvenance(payloadType, payload)
+	return st, err
+}
+
+// parseStatementProvenance is parseStatement that also returns the SLSA
+// provenance predicate validation decoded (nil for other predicates), so
+// that the policy does not decode it again.
+func parseStatementProvenance(payloadType string, payload []byte) (*slsa.Statement, *slsa.Provenance, error) {
 	if payloadType != slsa.PayloadType {
-		return nil, fmt.Errorf("payloadType %q is not an in-toto statement (%s): %w", payloadType, slsa.PayloadType, ErrMalformedProvenance)
+		return nil, nil, fmt.Errorf("payloadType %q is not an in-toto statement (%s): %w", payloadType, slsa.PayloadType, ErrMalformedProvenance)
 	}
-	st, err := slsa.ParseStatement(payload)
+	st, prov, err := slsa.ParseStatementWithProvenance(payload)
 	if err != nil {
-		return nil, fmt.Errorf("statement: %w: %w", err, ErrMalformedProvenance)
+		return nil, nil, fmt.Errorf("statement: %w: %w", err, ErrMalformedProvenance)
 	}
-	return st, nil
+	return st, prov, nil
 }

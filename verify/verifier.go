@@ -426,7 +426,7 @@ func (v *Verifier) checkSignature(a attestation.Item, pol Policy) attState {
 		return s
 	}
 	s.sigOK = true
-	st, err := parseStatement(s.res.PayloadType, s.res.Payload)
+	st, dec, err := parseStatementProvenance(s.res.PayloadType, s.res.Payload)
 	if err != nil {
 		s.err = err
 		return s
@@ -434,8 +434,9 @@ func (v *Verifier) checkSignature(a attestation.Item, pol Policy) attState {
 	s.st = st
 	s.claimed = subjectDigests(st)
 	if st.PredicateType == slsa.PredicateProvenanceV1 || st.PredicateType == slsa.PredicateProvenanceV02 {
-		// Decoded once here, checked against each artifact it names.
-		s.prov, s.provErr = decodeProvenance(st)
+		// Decoded once, by the statement's validation, and checked against
+		// each artifact it names.
+		s.prov, s.provErr = newProvenance(st, dec)
 	}
 	return s
 }
