@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/tlog"
+	"github.com/sigstore/sigstore-go/pkg/verify"
 
 	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/dsse"
@@ -196,13 +199,39 @@ func (b *Bundle) evidence() evidence {
 	return e
 }
 
-// entity returns a private copy of the sigstore-go bundle for one
-// verification: sigstore-go records state on the bundle while it reads the
-// log entries, so concurrent verifications must not share one.
-func (b *Bundle) entity() *bundle.Bundle {
+// entity returns the bundle for one verification by sigstore-go: a private
+// copy of the sigstore-go bundle (sigstore-go records state on the bundle
+// while it reads the log entries, so concurrent verifications must not
+// share one) whose parsed parts are memoized. One verification asks for
+// the envelope three times (each time a fresh base64 encoding of the
+// payload) and the certificate three times (each time parsed again); the
+// entity parses each once, with the bundle's own methods, and hands the
+// same read-only values to every caller.
+func (b *Bundle) entity() *entity {
 	c := *b.b
-	return &c
+	return &entity{
+		Bundle: &c,
+		sig:    sync.OnceValues(c.SignatureContent),
+		vc:     sync.OnceValues(c.VerificationContent),
+		tlog:   sync.OnceValues(c.TlogEntries),
+	}
 }
+
+// entity is a sigstore-go verify.SignedEntity: a bundle with memoized
+// SignatureContent, VerificationContent and TlogEntries (see
+// Bundle.entity).
+type entity struct {
+	*bundle.Bundle
+	sig  func() (verify.SignatureContent, error)
+	vc   func() (verify.VerificationContent, error)
+	tlog func() ([]*tlog.Entry, error)
+}
+
+var _ verify.SignedEntity = (*entity)(nil)
+
+func (e *entity) SignatureContent() (verify.SignatureContent, error)       { return e.sig() }
+func (e *entity) VerificationContent() (verify.VerificationContent, error) { return e.vc() }
+func (e *entity) TlogEntries() ([]*tlog.Entry, error)                      { return e.tlog() }
 
 // payload returns the DSSE payload type and payload of the bundle.
 func (b *Bundle) payload() (string, []byte) {

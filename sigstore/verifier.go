@@ -208,12 +208,13 @@ func (v *Verifier) VerifyBundle(b *Bundle, o VerifyOptions) (*Result, error) {
 		res *verify.VerificationResult
 		key *trustedKey
 		err error
+		e   = b.entity()
 	)
 	if ev.certificate {
 		if len(v.keys) > 0 {
 			return nil, fmt.Errorf("%w: the bundle is signed with a certificate, not with one of the given public keys", ErrKeyRequired)
 		}
-		res, err = v.verifyCertificateBundle(b, ev, artifact)
+		res, err = v.verifyCertificateBundle(e, ev, artifact)
 	} else {
 		if len(v.keys) == 0 {
 			return nil, fmt.Errorf("%w: the bundle is signed with a key (hint %q); give its public key", ErrKeyRequired, b.KeyHint())
@@ -221,7 +222,7 @@ func (v *Verifier) VerifyBundle(b *Bundle, o VerifyOptions) (*Result, error) {
 		if ident != nil {
 			return nil, fmt.Errorf("%w: a certificate identity was asked for, but the bundle is signed with a key", ErrIdentity)
 		}
-		res, key, err = v.verifyKeyBundle(b, ev, artifact)
+		res, key, err = v.verifyKeyBundle(b, e, ev, artifact)
 	}
 	if err != nil {
 		return nil, err
@@ -241,7 +242,7 @@ func (v *Verifier) VerifyBundle(b *Bundle, o VerifyOptions) (*Result, error) {
 	if res.Signature == nil || res.Signature.Certificate == nil {
 		return nil, fmt.Errorf("%w: sigstore-go returned no certificate summary", ErrVerification)
 	}
-	leaf, err := leafCertificate(b)
+	leaf, err := leafCertificate(e)
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +258,7 @@ func (v *Verifier) VerifyBundle(b *Bundle, o VerifyOptions) (*Result, error) {
 // verifyCertificateBundle verifies a certificate-signed bundle without an
 // identity constraint: the caller applies one (VerifyBundle) or must
 // enforce its own, hence the Unsafe in the name of sigstore-go's option.
-func (v *Verifier) verifyCertificateBundle(b *Bundle, ev evidence, artifact verify.ArtifactPolicyOption) (*verify.VerificationResult, error) {
+func (v *Verifier) verifyCertificateBundle(e *entity, ev evidence, artifact verify.ArtifactPolicyOption) (*verify.VerificationResult, error) {
 	if ev.promises == 0 && ev.rfc3161 == 0 {
 		return nil, fmt.Errorf("%w: the bundle has no transparency log entry with a signed entry timestamp and no RFC 3161 timestamp, so its certificate cannot be checked at signing time", ErrNoTimestamp)
 	}
@@ -275,7 +276,7 @@ func (v *Verifier) verifyCertificateBundle(b *Bundle, ev evidence, artifact veri
 	if err != nil {
 		return nil, fmt.Errorf("%w: configuring sigstore-go: %v", ErrVerification, err)
 	}
-	res, err := sv.Verify(b.entity(), verify.NewPolicy(artifact, verify.WithoutIdentitiesUnsafe()))
+	res, err := sv.Verify(e, verify.NewPolicy(artifact, verify.WithoutIdentitiesUnsafe()))
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -286,7 +287,7 @@ func (v *Verifier) verifyCertificateBundle(b *Bundle, ev evidence, artifact veri
 // turn; the bundle's key hint is not trusted to pick one. Transparency log
 // entries and timestamps are optional for keys, but those present must
 // verify.
-func (v *Verifier) verifyKeyBundle(b *Bundle, ev evidence, artifact verify.ArtifactPolicyOption) (*verify.VerificationResult, *trustedKey, error) {
+func (v *Verifier) verifyKeyBundle(b *Bundle, e *entity, ev evidence, artifact verify.ArtifactPolicyOption) (*verify.VerificationResult, *trustedKey, error) {
 	opts := []verify.VerifierOption{verify.WithoutStatementPredicate()}
 	if ev.tlogEntries > 0 {
 		opts = append(opts, verify.WithTransparencyLog(ev.logIDs))
@@ -306,7 +307,7 @@ func (v *Verifier) verifyKeyBundle(b *Bundle, ev evidence, artifact verify.Artif
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: configuring sigstore-go: %v", ErrVerification, err)
 		}
-		res, err := sv.Verify(b.entity(), verify.NewPolicy(artifact, verify.WithKey()))
+		res, err := sv.Verify(e, verify.NewPolicy(artifact, verify.WithKey()))
 		if err == nil {
 			return res, k, nil
 		}
@@ -364,9 +365,10 @@ func classify(err error) error {
 	return fmt.Errorf("%w: %v", ErrVerification, err)
 }
 
-// leafCertificate returns the bundle's signing certificate.
-func leafCertificate(b *Bundle) (*x509.Certificate, error) {
-	vc, err := b.b.VerificationContent()
+// leafCertificate returns the signing certificate of the bundle being
+// verified.
+func leafCertificate(e *entity) (*x509.Certificate, error) {
+	vc, err := e.VerificationContent()
 	if err != nil {
 		return nil, fmt.Errorf("%w: verificationMaterial: %v", ErrBundle, err)
 	}
