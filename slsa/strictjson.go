@@ -182,12 +182,12 @@ func checkJSON(data []byte, sch *schema, root string) error {
 		}
 		return &FieldError{Path: root, Err: fmt.Errorf("invalid UTF-8 at offset %d: %w", off, ErrMalformed)}
 	}
-	c := checker{data: data}
+	c := checker{data: data, root: root}
 	c.skipSpace()
 	if sch != nil && sch.kind != kindAny && bytes.HasPrefix(data[c.pos:], []byte("null")) {
-		return c.fail(root, "want %s, got null", sch.kind)
+		return c.fail("want %s, got null", sch.kind)
 	}
-	if err := c.value(sch, root, 0); err != nil {
+	if err := c.value(sch, 0); err != nil {
 		return err
 	}
 	c.skipSpace()
@@ -198,13 +198,37 @@ func checkJSON(data []byte, sch *schema, root string) error {
 }
 
 type checker struct {
-	data []byte
-	pos  int
-	buf  []byte // scratch for decoded strings
+	data  []byte
+	root  string // the path of the whole value, for errors
+	stack []step // the path below root of the value being checked
+	pos   int
+	buf   []byte // scratch for decoded strings
 }
 
-func (c *checker) fail(path, format string, args ...any) error {
-	return &FieldError{Path: path, Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrMalformed)}
+// step is one level of the path to the value being checked: a member's
+// name, or an array element's index (name nil).
+type step struct {
+	name  []byte
+	index int
+}
+
+// path returns the path of the value being checked, built from the stack
+// only when an error names it, so that checking valid JSON builds no path
+// strings.
+func (c *checker) path() string {
+	p := c.root
+	for _, st := range c.stack {
+		if st.name == nil {
+			p = index(p, st.index)
+		} else {
+			p = member(p, string(st.name))
+		}
+	}
+	return p
+}
+
+func (c *checker) fail(format string, args ...any) error {
+	return &FieldError{Path: c.path(), Err: fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrMalformed)}
 }
 
 func (c *checker) skipSpace() {
@@ -239,12 +263,12 @@ func (c *checker) describe() string {
 	}
 }
 
-func (c *checker) value(sch *schema, path string, depth int) error {
+func (c *checker) value(sch *schema, depth int) error {
 	if c.pos >= len(c.data) {
-		return c.fail(path, "unexpected end of input")
+		return c.fail("unexpected end of input")
 	}
 	if depth > maxDepth {
-		return c.fail(truncate(path, 40), "nested more than %d levels deep at offset %d", maxDepth, c.pos)
+		return &FieldError{Path: truncate(c.path(), 40), Err: fmt.Errorf("nested more than %d levels deep at offset %d: %w", maxDepth, c.pos, ErrMalformed)}
 	}
 	k := kindAny
 	if sch != nil {
@@ -252,17 +276,17 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 	}
 	b := c.data[c.pos]
 	if b == 'n' { // null is accepted for every Go type, as encoding/json does
-		return c.literal(path, "null")
+		return c.literal("null")
 	}
 	want := func() error {
-		return c.fail(path, "want %s, got %s", k, c.describe())
+		return c.fail("want %s, got %s", k, c.describe())
 	}
 	switch b {
 	case '{':
 		if k != kindAny && k != kindObject && k != kindMap {
 			return want()
 		}
-		return c.object(sch, path, depth)
+		return c.object(sch, depth)
 	case '[':
 		if k != kindAny && k != kindArray {
 			return want()
@@ -271,13 +295,13 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 		if k == kindArray {
 			elem = sch.elem
 		}
-		return c.array(elem, path, depth)
+		return c.array(elem, depth)
 	case '"':
 		if k != kindAny && k != kindString && k != kindBytes && k != kindTime {
 			return want()
 		}
 		start := c.pos
-		s, err := c.str(path)
+		s, _, err := c.str()
 		if err != nil {
 			return err
 		}
@@ -285,12 +309,12 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 		case kindBytes:
 			// encoding/json decodes []byte with base64.StdEncoding, which
 			// skips \r and \n.
-			if _, err := base64.StdEncoding.DecodeString(s); err != nil {
-				return c.fail(path, "want standard base64 (offset %d)", start)
+			if _, err := base64.StdEncoding.DecodeString(string(s)); err != nil {
+				return c.fail("want standard base64 (offset %d)", start)
 			}
 		case kindTime:
-			if _, err := ParseTime(s); err != nil {
-				return &FieldError{Path: path, Err: err}
+			if _, err := ParseTime(string(s)); err != nil {
+				return &FieldError{Path: c.path(), Err: err}
 			}
 		}
 		return nil
@@ -299,29 +323,29 @@ func (c *checker) value(sch *schema, path string, depth int) error {
 			return want()
 		}
 		if b == 't' {
-			return c.literal(path, "true")
+			return c.literal("true")
 		}
-		return c.literal(path, "false")
+		return c.literal("false")
 	}
 	if b == '-' || isDigit(b) {
 		if k != kindAny && k != kindNumber {
 			return want()
 		}
-		return c.number(path)
+		return c.number()
 	}
-	return c.fail(path, "invalid character %q at offset %d", rune(b), c.pos)
+	return c.fail("invalid character %q at offset %d", rune(b), c.pos)
 }
 
-func (c *checker) literal(path, lit string) error {
+func (c *checker) literal(lit string) error {
 	if !bytes.HasPrefix(c.data[c.pos:], []byte(lit)) {
-		return c.fail(path, "invalid literal at offset %d", c.pos)
+		return c.fail("invalid literal at offset %d", c.pos)
 	}
 	c.pos += len(lit)
 	return nil
 }
 
 // number checks the RFC 8259 number grammar.
-func (c *checker) number(path string) error {
+func (c *checker) number() error {
 	start := c.pos
 	d := c.data
 	i := c.pos
@@ -336,12 +360,12 @@ func (c *checker) number(path string) error {
 			i++
 		}
 	default:
-		return c.fail(path, "invalid number at offset %d", start)
+		return c.fail("invalid number at offset %d", start)
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail(path, "invalid number at offset %d", start)
+			return c.fail("invalid number at offset %d", start)
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
@@ -353,7 +377,7 @@ func (c *checker) number(path string) error {
 			i++
 		}
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail(path, "invalid number at offset %d", start)
+			return c.fail("invalid number at offset %d", start)
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
@@ -363,24 +387,35 @@ func (c *checker) number(path string) error {
 	return nil
 }
 
-// str reads a string token and returns its decoded value (valid only until
-// the next call). It rejects control characters and lone surrogates.
-func (c *checker) str(path string) (string, error) {
+// str reads a string token and returns its decoded value: a slice of the
+// input when the token has no escape (stable is then true), else of the
+// scratch buffer, valid only until the next call. It rejects control
+// characters and lone surrogates.
+func (c *checker) str() (b []byte, stable bool, err error) {
 	start := c.pos
 	c.pos++ // opening quote
-	c.buf = c.buf[:0]
 	d := c.data
+	// The common case: no escape, the value is the input's bytes.
+	for i := c.pos; i < len(d); i++ {
+		if ch := d[i]; ch == '"' {
+			c.pos = i + 1
+			return d[start+1 : i], true, nil
+		} else if ch == '\\' || ch < 0x20 {
+			break
+		}
+	}
+	c.buf = c.buf[:0]
 	for c.pos < len(d) {
 		b := d[c.pos]
 		switch {
 		case b == '"':
 			c.pos++
-			return string(c.buf), nil
+			return c.buf, false, nil
 		case b < 0x20:
-			return "", c.fail(path, "control character in string at offset %d", c.pos)
+			return nil, false, c.fail("control character in string at offset %d", c.pos)
 		case b == '\\':
 			if c.pos+1 >= len(d) {
-				return "", c.fail(path, "unterminated string at offset %d", start)
+				return nil, false, c.fail("unterminated string at offset %d", start)
 			}
 			e := d[c.pos+1]
 			c.pos += 2
@@ -400,31 +435,31 @@ func (c *checker) str(path string) (string, error) {
 			case 'u':
 				r, ok := c.hex4()
 				if !ok {
-					return "", c.fail(path, "invalid \\u escape at offset %d", c.pos-2)
+					return nil, false, c.fail("invalid \\u escape at offset %d", c.pos-2)
 				}
 				if utf16.IsSurrogate(r) {
 					// A high surrogate must be followed by an escaped low one.
 					at := c.pos - 6
 					if r >= 0xDC00 || c.pos+1 >= len(d) || d[c.pos] != '\\' || d[c.pos+1] != 'u' {
-						return "", c.fail(path, "lone UTF-16 surrogate escape at offset %d", at)
+						return nil, false, c.fail("lone UTF-16 surrogate escape at offset %d", at)
 					}
 					c.pos += 2
 					r2, ok := c.hex4()
 					if !ok || r2 < 0xDC00 || r2 > 0xDFFF {
-						return "", c.fail(path, "lone UTF-16 surrogate escape at offset %d", at)
+						return nil, false, c.fail("lone UTF-16 surrogate escape at offset %d", at)
 					}
 					r = utf16.DecodeRune(r, r2)
 				}
 				c.buf = utf8.AppendRune(c.buf, r)
 			default:
-				return "", c.fail(path, "invalid escape %q at offset %d", "\\"+string(rune(e)), c.pos-2)
+				return nil, false, c.fail("invalid escape %q at offset %d", "\\"+string(rune(e)), c.pos-2)
 			}
 		default:
 			c.buf = append(c.buf, b)
 			c.pos++
 		}
 	}
-	return "", c.fail(path, "unterminated string at offset %d", start)
+	return nil, false, c.fail("unterminated string at offset %d", start)
 }
 
 func (c *checker) hex4() (rune, bool) {
@@ -450,23 +485,62 @@ func (c *checker) hex4() (rune, bool) {
 	return r, true
 }
 
-func (c *checker) object(sch *schema, path string, depth int) error {
+// memberSet remembers the member names of one object, to find duplicates:
+// in a fixed array while the object is small, in a map beyond.
+type memberSet struct {
+	list [16][]byte
+	n    int
+	m    map[string]bool
+}
+
+// add records name (which must stay valid: the input's bytes or a copy) and
+// reports whether it was new.
+func (ms *memberSet) add(name []byte) bool {
+	if ms.m != nil {
+		if ms.m[string(name)] {
+			return false
+		}
+		ms.m[string(name)] = true
+		return true
+	}
+	for _, n := range ms.list[:ms.n] {
+		if bytes.Equal(n, name) {
+			return false
+		}
+	}
+	if ms.n < len(ms.list) {
+		ms.list[ms.n] = name
+		ms.n++
+		return true
+	}
+	ms.m = make(map[string]bool, 2*len(ms.list))
+	for _, n := range ms.list {
+		ms.m[string(n)] = true
+	}
+	ms.m[string(name)] = true
+	return true
+}
+
+func (c *checker) object(sch *schema, depth int) error {
 	c.pos++ // {
 	c.skipSpace()
 	if c.pos < len(c.data) && c.data[c.pos] == '}' {
 		c.pos++
 		return nil
 	}
-	seen := map[string]bool{}
+	var seen memberSet
 	for {
 		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
-			return c.fail(path, "want a member name at offset %d", c.pos)
+			return c.fail("want a member name at offset %d", c.pos)
 		}
-		name, err := c.str(path)
+		name, stable, err := c.str()
 		if err != nil {
 			return err
 		}
-		mpath := member(path, name)
+		if !stable {
+			name = bytes.Clone(name) // the scratch buffer is reused
+		}
+		c.stack = append(c.stack, step{name: name})
 		canonical := name
 		var child *schema
 		if sch != nil {
@@ -474,39 +548,39 @@ func (c *checker) object(sch *schema, path string, depth int) error {
 			case kindMap:
 				child = sch.elem
 			case kindObject:
-				if a, ok := sch.alias[name]; ok {
-					canonical = a
+				if a, ok := sch.alias[string(name)]; ok {
+					canonical = []byte(a)
 				}
-				if f, ok := sch.fields[canonical]; ok {
+				if f, ok := sch.fields[string(canonical)]; ok {
 					child = f
 				} else {
 					for _, n := range sch.names {
-						if strings.EqualFold(n, name) {
-							return c.fail(mpath, "member name is case-sensitive: want %q", n)
+						if strings.EqualFold(n, string(name)) {
+							return c.fail("member name is case-sensitive: want %q", n)
 						}
 					}
 				}
 			}
 		}
-		if seen[canonical] {
-			if canonical != name {
-				return c.fail(mpath, "duplicate member (also spelled %q)", canonical)
+		if !seen.add(canonical) {
+			if !bytes.Equal(canonical, name) {
+				return c.fail("duplicate member (also spelled %q)", canonical)
 			}
-			return c.fail(mpath, "duplicate member")
+			return c.fail("duplicate member")
 		}
-		seen[canonical] = true
 		c.skipSpace()
 		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
-			return c.fail(mpath, "want ':' at offset %d", c.pos)
+			return c.fail("want ':' at offset %d", c.pos)
 		}
 		c.pos++
 		c.skipSpace()
-		if err := c.value(child, mpath, depth+1); err != nil {
+		if err := c.value(child, depth+1); err != nil {
 			return err
 		}
+		c.stack = c.stack[:len(c.stack)-1]
 		c.skipSpace()
 		if c.pos >= len(c.data) {
-			return c.fail(path, "unexpected end of input in object")
+			return c.fail("unexpected end of input in object")
 		}
 		switch c.data[c.pos] {
 		case ',':
@@ -516,12 +590,12 @@ func (c *checker) object(sch *schema, path string, depth int) error {
 			c.pos++
 			return nil
 		default:
-			return c.fail(path, "want ',' or '}' at offset %d", c.pos)
+			return c.fail("want ',' or '}' at offset %d", c.pos)
 		}
 	}
 }
 
-func (c *checker) array(elem *schema, path string, depth int) error {
+func (c *checker) array(elem *schema, depth int) error {
 	c.pos++ // [
 	c.skipSpace()
 	if c.pos < len(c.data) && c.data[c.pos] == ']' {
@@ -529,12 +603,14 @@ func (c *checker) array(elem *schema, path string, depth int) error {
 		return nil
 	}
 	for i := 0; ; i++ {
-		if err := c.value(elem, index(path, i), depth+1); err != nil {
+		c.stack = append(c.stack, step{index: i})
+		if err := c.value(elem, depth+1); err != nil {
 			return err
 		}
+		c.stack = c.stack[:len(c.stack)-1]
 		c.skipSpace()
 		if c.pos >= len(c.data) {
-			return c.fail(path, "unexpected end of input in array")
+			return c.fail("unexpected end of input in array")
 		}
 		switch c.data[c.pos] {
 		case ',':
@@ -544,7 +620,7 @@ func (c *checker) array(elem *schema, path string, depth int) error {
 			c.pos++
 			return nil
 		default:
-			return c.fail(path, "want ',' or ']' at offset %d", c.pos)
+			return c.fail("want ',' or ']' at offset %d", c.pos)
 		}
 	}
 }
