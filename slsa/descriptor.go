@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"unicode/utf8"
 
@@ -89,6 +90,14 @@ func validateJSONValue(v any, path string) error {
 	if v == nil {
 		return nil
 	}
+	// What decoding JSON gives (maps, slices, strings, json.Number, bool)
+	// is checked by walking it; anything else is marshalled.
+	switch genericJSONValid(v, 0) {
+	case genericOK:
+		return nil
+	case genericBadUTF8:
+		return &FieldError{Path: path, Err: fmt.Errorf("string is not valid UTF-8: %w", ErrInvalidField)}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return &FieldError{Path: path, Err: fmt.Errorf("cannot encode as JSON: %v: %w", err, ErrInvalidField)}
@@ -100,6 +109,108 @@ func validateJSONValue(v any, path string) error {
 		return &FieldError{Path: path, Err: fmt.Errorf("string is not valid UTF-8: %w", ErrInvalidField)}
 	}
 	return nil
+}
+
+// Outcomes of genericJSONValid.
+const (
+	genericOK      = iota // encodes as JSON, every string valid UTF-8
+	genericBadUTF8        // a string or key is not valid UTF-8
+	genericMarshal        // something only json.Marshal can judge
+)
+
+// genericJSONValid judges the values a JSON decode produces without
+// marshalling them: maps with string keys, slices, strings, json.Number
+// (valid literals), finite float64, bool and nil. Anything else, an invalid
+// number, or nesting deeper than encoding/json looks for cycles, is
+// genericMarshal.
+func genericJSONValid(v any, depth int) int {
+	if depth > 1000 {
+		return genericMarshal
+	}
+	switch x := v.(type) {
+	case nil, bool:
+		return genericOK
+	case string:
+		if !utf8.ValidString(x) {
+			return genericBadUTF8
+		}
+		return genericOK
+	case json.Number:
+		if !isJSONNumber(string(x)) {
+			return genericMarshal
+		}
+		return genericOK
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return genericMarshal
+		}
+		return genericOK
+	case map[string]string:
+		for k, e := range x {
+			if !utf8.ValidString(k) || !utf8.ValidString(e) {
+				return genericBadUTF8
+			}
+		}
+		return genericOK
+	case map[string]any:
+		worst := genericOK
+		for k, e := range x {
+			r := genericJSONValid(e, depth+1)
+			if !utf8.ValidString(k) && r == genericOK {
+				r = genericBadUTF8
+			}
+			worst = max(worst, r)
+		}
+		return worst
+	case []any:
+		worst := genericOK
+		for _, e := range x {
+			worst = max(worst, genericJSONValid(e, depth+1))
+		}
+		return worst
+	}
+	return genericMarshal
+}
+
+// isJSONNumber reports whether s is a number as RFC 8259 spells them (what
+// encoding/json accepts in a json.Number).
+func isJSONNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && '1' <= s[i] && s[i] <= '9':
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if i >= len(s) || !isDigit(s[i]) {
+			return false
+		}
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || !isDigit(s[i]) {
+			return false
+		}
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+	}
+	return i == len(s)
 }
 
 // invalidUTF8 reports whether any string or map key reachable from v is not

@@ -67,6 +67,8 @@ type schema struct {
 	fields map[string]*schema // kindObject: exact JSON member names
 	names  []string           // kindObject: member names, for case-folding checks
 	alias  map[string]string  // kindObject: accepted alternative spelling -> member name
+	// iface: a Go interface (any): every value below it is one too.
+	iface bool
 }
 
 // aliases lists member spellings that real producers use instead of the
@@ -135,6 +137,8 @@ func buildSchema(t reflect.Type) *schema {
 			s.fields = map[string]*schema{}
 			addFields(s, t)
 			s.alias = aliases[t]
+		case reflect.Interface:
+			s.kind, s.iface = kindAny, true
 		default:
 			s.kind = kindAny
 		}
@@ -171,6 +175,13 @@ func addFields(s *schema, t reflect.Type) {
 // whose shape fits sch, with nothing after it but whitespace. Errors are
 // *FieldError values under root wrapping ErrMalformed.
 func checkJSON(data []byte, sch *schema, root string) error {
+	_, err := check(data, sch, root)
+	return err
+}
+
+// check is checkJSON that also reports whether a number occurs where sch
+// has a Go interface: only there does decoding need json.Number.
+func check(data []byte, sch *schema, root string) (ifaceNumbers bool, err error) {
 	if !utf8.Valid(data) {
 		off := 0
 		for off < len(data) {
@@ -180,21 +191,23 @@ func checkJSON(data []byte, sch *schema, root string) error {
 			}
 			off += n
 		}
-		return &FieldError{Path: root, Err: fmt.Errorf("invalid UTF-8 at offset %d: %w", off, ErrMalformed)}
+		return false, &FieldError{Path: root, Err: fmt.Errorf("invalid UTF-8 at offset %d: %w", off, ErrMalformed)}
 	}
-	c := checker{data: data, root: root}
+	c := checkers.Get().(*checker)
+	defer c.release()
+	c.data, c.root = data, root
 	c.skipSpace()
 	if sch != nil && sch.kind != kindAny && bytes.HasPrefix(data[c.pos:], []byte("null")) {
-		return c.fail("want %s, got null", sch.kind)
+		return false, c.fail("want %s, got null", sch.kind)
 	}
 	if err := c.value(sch, 0); err != nil {
-		return err
+		return false, err
 	}
 	c.skipSpace()
 	if c.pos != len(data) {
-		return &FieldError{Path: root, Err: fmt.Errorf("unexpected data after the JSON value at offset %d: %w", c.pos, ErrMalformed)}
+		return false, &FieldError{Path: root, Err: fmt.Errorf("unexpected data after the JSON value at offset %d: %w", c.pos, ErrMalformed)}
 	}
-	return nil
+	return c.ifaceNumbers, nil
 }
 
 type checker struct {
@@ -202,7 +215,21 @@ type checker struct {
 	root  string // the path of the whole value, for errors
 	stack []step // the path below root of the value being checked
 	pos   int
-	buf   []byte // scratch for decoded strings
+	// ifaceNumbers: a number was found where the schema has an interface.
+	ifaceNumbers bool
+	buf          []byte // scratch for decoded strings
+}
+
+// checkers keeps checkers, with their path stack and scratch buffer, for
+// reuse: checking allocates nothing of its own for valid input.
+var checkers = sync.Pool{New: func() any { return &checker{stack: make([]step, 0, 16)} }}
+
+// release empties c, dropping its references to the input, and returns it
+// to the pool.
+func (c *checker) release() {
+	clear(c.stack[:cap(c.stack)])
+	*c = checker{stack: c.stack[:0], buf: c.buf[:0]}
+	checkers.Put(c)
 }
 
 // step is one level of the path to the value being checked: a member's
@@ -292,8 +319,11 @@ func (c *checker) value(sch *schema, depth int) error {
 			return want()
 		}
 		var elem *schema
-		if k == kindArray {
+		if k == kindArray || sch != nil && sch.iface {
 			elem = sch.elem
+			if sch.iface {
+				elem = sch // the elements are interfaces too
+			}
 		}
 		return c.array(elem, depth)
 	case '"':
@@ -330,6 +360,9 @@ func (c *checker) value(sch *schema, depth int) error {
 	if b == '-' || isDigit(b) {
 		if k != kindAny && k != kindNumber {
 			return want()
+		}
+		if sch != nil && sch.iface {
+			c.ifaceNumbers = true
 		}
 		return c.number()
 	}
@@ -544,10 +577,12 @@ func (c *checker) object(sch *schema, depth int) error {
 		canonical := name
 		var child *schema
 		if sch != nil {
-			switch sch.kind {
-			case kindMap:
+			switch {
+			case sch.iface:
+				child = sch // the members are interfaces too
+			case sch.kind == kindMap:
 				child = sch.elem
-			case kindObject:
+			case sch.kind == kindObject:
 				if a, ok := sch.alias[string(name)]; ok {
 					canonical = []byte(a)
 				}
@@ -626,16 +661,25 @@ func (c *checker) array(elem *schema, depth int) error {
 }
 
 // decodeStrict checks data with checkJSON against v's type and then decodes
-// it into v with json.Number for numbers. Errors are *FieldError values
+// it into v with json.Number for numbers in interfaces. Errors are *FieldError values
 // under root wrapping ErrMalformed (or ErrInvalidTime for a bad time).
 func decodeStrict(data []byte, v any, root string) error {
 	t := reflect.TypeOf(v)
-	if err := checkJSON(data, schemaFor(t), root); err != nil {
+	ifaceNumbers, err := check(data, schemaFor(t), root)
+	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
+	if ifaceNumbers {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		err = dec.Decode(v)
+	} else {
+		// No number goes into an interface, so UseNumber would change
+		// nothing, and json.Unmarshal decodes in place, without copying
+		// the input into a growing buffer as a Decoder does.
+		err = json.Unmarshal(data, v)
+	}
+	if err != nil {
 		// checkJSON accepted it, so this is a value encoding/json refuses
 		// for its own reasons (a number too large for an int field, say).
 		var te *json.UnmarshalTypeError

@@ -1,8 +1,12 @@
 package slsa
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -50,6 +54,87 @@ func TestCheckJSONErrorPaths(t *testing.T) {
 		var fe *FieldError
 		if !errors.As(err, &fe) || fe.Path != tt.path {
 			t.Errorf("%s: %v, want path %s", tt.in, err, tt.path)
+		}
+	}
+}
+
+// TestDecodeStrictNumbers: numbers that land in interfaces (parameters,
+// environment, annotations, at any depth) decode as exact json.Number
+// whichever decoder runs, and everything decodes as the UseNumber Decoder
+// decodes it.
+func TestDecodeStrictNumbers(t *testing.T) {
+	reference := func(data []byte, v any) error {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		return dec.Decode(v)
+	}
+	const big = "12345678901234567891"
+	tests := []struct {
+		name string
+		data string
+		new  func() any
+		// num digs the number out of the decoded value ("" when none).
+		num func(v any) any
+	}{
+		{"v1 parameter", `{"buildDefinition":{"buildType":"https://t/v1","externalParameters":{"n":` + big + `}},"runDetails":{"builder":{"id":"https://b"}}}`,
+			func() any { return new(ProvenanceV1) }, func(v any) any { return v.(*ProvenanceV1).BuildDefinition.ExternalParameters["n"] }},
+		{"v1 nested parameter", `{"buildDefinition":{"buildType":"https://t/v1","externalParameters":{"a":[{"b":[1.5e300]}]}},"runDetails":{"builder":{"id":"https://b"}}}`,
+			func() any { return new(ProvenanceV1) }, func(v any) any {
+				return v.(*ProvenanceV1).BuildDefinition.ExternalParameters["a"].([]any)[0].(map[string]any)["b"].([]any)[0]
+			}},
+		{"annotation", `{"uri":"https://x","annotations":{"size":` + big + `}}`,
+			func() any { return new(ResourceDescriptor) }, func(v any) any { return v.(*ResourceDescriptor).Annotations["size"] }},
+		{"v0.2 environment", `{"builder":{"id":"https://b"},"buildType":"https://t","invocation":{"environment":{"github_run_id":` + big + `}}}`,
+			func() any { return new(ProvenanceV02) }, func(v any) any { return v.(*ProvenanceV02).Invocation.Environment.(map[string]any)["github_run_id"] }},
+		{"no number in an interface", `{"buildDefinition":{"buildType":"https://t/v1","externalParameters":{"s":"x","b":true,"l":["y",null]},"resolvedDependencies":[{"uri":"https://d","digest":{"sha256":"` + strings.Repeat("a", 64) + `"},"annotations":{"dirty":false}}]},"runDetails":{"builder":{"id":"https://b"},"metadata":{"startedOn":"2026-01-01T00:00:00Z"}}}`,
+			func() any { return new(ProvenanceV1) }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := tt.new(), tt.new()
+			if err := decodeStrict([]byte(tt.data), got, ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := reference([]byte(tt.data), want); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("decodeStrict = %+v, the UseNumber Decoder gives %+v", got, want)
+			}
+			if tt.num != nil {
+				if n, ok := tt.num(got).(json.Number); !ok || (tt.name != "v1 nested parameter" && n.String() != big) {
+					t.Fatalf("number %#v, want json.Number %s", tt.num(got), big)
+				}
+			}
+		})
+	}
+}
+
+// TestValidateJSONValueWalk: the walk over decoded JSON values judges them
+// as marshalling them does.
+func TestValidateJSONValueWalk(t *testing.T) {
+	byMarshal := func(v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return &FieldError{Path: "p", Err: fmt.Errorf("cannot encode as JSON: %v: %w", err, ErrInvalidField)}
+		}
+		if bytes.Contains(b, []byte(`\ufffd`)) && invalidUTF8(reflect.ValueOf(v)) {
+			return &FieldError{Path: "p", Err: fmt.Errorf("string is not valid UTF-8: %w", ErrInvalidField)}
+		}
+		return nil
+	}
+	bad := string([]byte{0xff, 'x'})
+	values := []any{
+		"ok", bad, true, json.Number("12"), json.Number("1x"), json.Number(""), 1.5, math.NaN(), math.Inf(-1),
+		map[string]any{"a": []any{"x", json.Number("1e9"), nil, map[string]any{"b": false}}},
+		map[string]any{"a": []any{bad}}, map[string]any{bad: 1.0}, []any{map[string]any{"k": math.Inf(1)}, bad},
+		map[string]string{"k": "v"}, map[string]string{"k": bad}, map[string]any{"t": struct{ X string }{bad}},
+		map[string]any{"c": make(chan int)}, map[string]any{"ok": "\ufffd real replacement character"},
+	}
+	for _, v := range values {
+		got, want := validateJSONValue(v, "p"), byMarshal(v)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%#v: %v, marshalling says %v", v, got, want)
 		}
 	}
 }
