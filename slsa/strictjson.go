@@ -228,7 +228,11 @@ var checkers = sync.Pool{New: func() any { return &checker{stack: make([]step, 0
 // to the pool.
 func (c *checker) release() {
 	clear(c.stack[:cap(c.stack)])
-	*c = checker{stack: c.stack[:0], buf: c.buf[:0]}
+	buf := c.buf[:0]
+	if cap(buf) > 64<<10 {
+		buf = nil // a huge escaped string's buffer is not worth keeping
+	}
+	*c = checker{stack: c.stack[:0], buf: buf}
 	checkers.Put(c)
 }
 
