@@ -208,30 +208,40 @@ func (b *Bundle) evidence() evidence {
 // entity parses each once, with the bundle's own methods, and hands the
 // same read-only values to every caller.
 func (b *Bundle) entity() *entity {
-	c := *b.b
-	return &entity{
-		Bundle: &c,
-		sig:    sync.OnceValues(c.SignatureContent),
-		vc:     sync.OnceValues(c.VerificationContent),
-		tlog:   sync.OnceValues(c.TlogEntries),
-	}
+	return &entity{Bundle: *b.b}
 }
 
 // entity is a sigstore-go verify.SignedEntity: a bundle with memoized
 // SignatureContent, VerificationContent and TlogEntries (see
 // Bundle.entity).
 type entity struct {
-	*bundle.Bundle
-	sig  func() (verify.SignatureContent, error)
-	vc   func() (verify.VerificationContent, error)
-	tlog func() ([]*tlog.Entry, error)
+	bundle.Bundle // a copy: sigstore-go sets fields on it
+
+	sigOnce, vcOnce, tlogOnce sync.Once
+	sig                       verify.SignatureContent
+	sigErr                    error
+	vc                        verify.VerificationContent
+	vcErr                     error
+	tlog                      []*tlog.Entry
+	tlogErr                   error
 }
 
 var _ verify.SignedEntity = (*entity)(nil)
 
-func (e *entity) SignatureContent() (verify.SignatureContent, error)       { return e.sig() }
-func (e *entity) VerificationContent() (verify.VerificationContent, error) { return e.vc() }
-func (e *entity) TlogEntries() ([]*tlog.Entry, error)                      { return e.tlog() }
+func (e *entity) SignatureContent() (verify.SignatureContent, error) {
+	e.sigOnce.Do(func() { e.sig, e.sigErr = e.Bundle.SignatureContent() })
+	return e.sig, e.sigErr
+}
+
+func (e *entity) VerificationContent() (verify.VerificationContent, error) {
+	e.vcOnce.Do(func() { e.vc, e.vcErr = e.Bundle.VerificationContent() })
+	return e.vc, e.vcErr
+}
+
+func (e *entity) TlogEntries() ([]*tlog.Entry, error) {
+	e.tlogOnce.Do(func() { e.tlog, e.tlogErr = e.Bundle.TlogEntries() })
+	return e.tlog, e.tlogErr
+}
 
 // payload returns the DSSE payload type and payload of the bundle.
 func (b *Bundle) payload() (string, []byte) {

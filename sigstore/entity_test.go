@@ -19,7 +19,7 @@ func TestEntityMemoizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := b.entity()
-	if e.Bundle == b.b {
+	if &e.Bundle == b.b {
 		t.Fatal("the entity shares the parsed bundle")
 	}
 	s1, err1 := e.SignatureContent()
@@ -42,7 +42,7 @@ func TestEntityMemoizes(t *testing.T) {
 	if len(l1) == 0 || len(l1) != len(l2) || l1[0] != l2[0] {
 		t.Fatal("TlogEntries not memoized")
 	}
-	if b.entity().Bundle == e.Bundle {
+	if &b.entity().Bundle == &e.Bundle {
 		t.Fatal("two verifications share an entity's bundle")
 	}
 }
