@@ -384,23 +384,6 @@ func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
 	return signer, nil
 }
 
-// readFileLimited reads a file of at most max bytes.
-func readFileLimited(path string, max int64) ([]byte, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return data, nil
-}
-
 // inputError makes a missing input file a usage error and leaves other I/O
 // errors as they are (exit 3).
 func inputError(what string, err error) error {
@@ -408,14 +391,6 @@ func inputError(what string, err error) error {
 		return usageError("%s: %v", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
-}
-
-// outputError makes "exists, no --force" a usage error.
-func outputError(err error) error {
-	if errors.Is(err, atomicfile.ErrExists) {
-		return usageError("%v", err)
-	}
-	return err
 }
 
 // buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both

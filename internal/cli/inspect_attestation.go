@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/json"
@@ -47,11 +46,7 @@ func matchEvidenceDir(path string, isDir bool, head []byte) bool {
 // matchJSON matches a file that starts like JSON: attestations of every
 // format, .intoto.jsonl, PSPF records.
 func matchJSON(path string, isDir bool, head []byte) bool {
-	if isDir {
-		return false
-	}
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
-	return len(head) > 0 && head[0] == '{'
+	return !isDir && startsLikeJSONObject(head)
 }
 
 // inspectedItem is the JSON form of one attestation inspect read.

@@ -214,7 +214,7 @@ func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verif
 	if len(f.keys) > 0 {
 		var pubs []crypto.PublicKey
 		for _, path := range f.keys {
-			data, err := readSmallFile(path, keys.MaxPEMSize)
+			data, err := readFileLimited(path, keys.MaxPEMSize)
 			if err != nil {
 				return nil, err
 			}
@@ -324,8 +324,7 @@ func startsWithBrace(path string) (bool, error) {
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return false, err
 	}
-	head := bytes.TrimLeft(bytes.TrimPrefix(buf[:n], []byte("\xef\xbb\xbf")), " \t\r\n")
-	return len(head) > 0 && head[0] == '{', nil
+	return startsLikeJSONObject(buf[:n]), nil
 }
 
 // digestAlgorithmRE matches digest algorithm names as in-toto spells them
@@ -358,29 +357,6 @@ func parseArtifacts(args []string) ([]verify.Artifact, error) {
 		}
 	}
 	return arts, nil
-}
-
-// isIOError reports whether err comes from the file system rather than
-// from the content.
-func isIOError(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)
-}
-
-func readSmallFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, usageError("%s: more than %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 // writeVerifyText prints one line per artifact: PASSED or FAILED with the
