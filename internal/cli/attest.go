@@ -103,8 +103,9 @@ dpone's HMAC-SHA256 envelope over the output file's SHA-256, keyed with the
 value of the environment variable VAR (unset or empty: signature.missing_key,
 exit 2). It is evidence only for parties sharing the secret.
 
-Exit codes: 0 written, 2 bad flags or inputs (missing artifact, malformed list,
-wrong passphrase, existing output without --force), 3 I/O error.`,
+Exit codes: 0 written, 2 bad flags or inputs (malformed list, wrong
+passphrase, existing output without --force), 3 I/O error (a missing or
+unreadable input file).`,
 		Example: `  $ cd examples/demo
   $ pedigree attest dist/*
   warning: no git working tree here: the source repository and commit are not recorded
@@ -365,7 +366,7 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
 	data, err := readFileLimited(path, keys.MaxPEMSize)
 	if err != nil {
-		return nil, inputError("--key", err)
+		return nil, fmt.Errorf("--key: %w", err)
 	}
 	var pass []byte
 	if passphraseEnv != "" {
@@ -382,15 +383,6 @@ func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
 		return nil, usageError("--key %s: %v", path, err)
 	}
 	return signer, nil
-}
-
-// inputError makes a missing input file a usage error and leaves other I/O
-// errors as they are (exit 3).
-func inputError(what string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return usageError("%s: %v", what, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }
 
 // buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both
@@ -457,7 +449,7 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 		if f.subjectsFile != "-" {
 			file, err := os.Open(f.subjectsFile)
 			if err != nil {
-				return nil, inputError("--subjects-file", err)
+				return nil, fmt.Errorf("--subjects-file: %w", err)
 			}
 			defer file.Close()
 			r = file
@@ -483,6 +475,9 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 		subjects = append(subjects, s)
 	}
 	for _, dir := range f.ociLayouts {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("--oci-layout: %w", err)
+		}
 		ss, err := provenance.OCILayoutSubjects(a.ctx, dir)
 		if err != nil {
 			return nil, usageError("--oci-layout %v", err)
@@ -495,12 +490,13 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 	return subjects, nil
 }
 
-// subjectError maps subject problems to exit codes: bad lists, missing
-// files and the like are usage errors, reading errors are I/O errors.
+// subjectError maps subject problems to exit codes: bad lists and the like
+// are usage errors; missing files (and globs matching none) and reading
+// errors are I/O errors.
 func subjectError(what string, err error) error {
 	for _, e := range []error{
 		digest.ErrSubjectList, digest.ErrDuplicateSubject, digest.ErrNoSubjects, digest.ErrTooLarge,
-		digest.ErrNoMatch, digest.ErrStdin, digest.ErrUnsupportedFile, fs.ErrNotExist, fs.ErrPermission,
+		digest.ErrStdin, digest.ErrUnsupportedFile,
 	} {
 		if errors.Is(err, e) {
 			return usageError("%s: %v", what, err)
@@ -515,7 +511,7 @@ func hashByproducts(a *app, paths []string) ([]slsa.ResourceDescriptor, error) {
 	for _, p := range paths {
 		set, _, err := digest.File(a.ctx, p, digest.SHA256)
 		if err != nil {
-			return nil, inputError("--byproduct", err)
+			return nil, fmt.Errorf("--byproduct: %w", err)
 		}
 		out = append(out, slsa.ResourceDescriptor{Name: filepath.ToSlash(p), Digest: set})
 	}
@@ -622,7 +618,7 @@ func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			existing = nil
 		case err != nil:
-			return nil, inputError("--append", err)
+			return nil, fmt.Errorf("--append: %w", err)
 		}
 		if len(existing) > 0 {
 			if err := checkJSONL(existing); err != nil {

@@ -130,7 +130,10 @@ func inspectAttestations(a *app, path string, items []attestation.Item, o inspec
 		var opts []sigstore.Option
 		if o.trustedRoot != "" {
 			tr, err := sigstore.LoadTrustedRoot(o.trustedRoot)
-			if err != nil {
+			switch {
+			case err != nil && isIOError(err):
+				return fmt.Errorf("--trusted-root: %w", err)
+			case err != nil:
 				return usageError("--trusted-root: %v", err)
 			}
 			opts = append(opts, sigstore.WithTrustedRoot(tr))

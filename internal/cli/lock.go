@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"text/tabwriter"
 
@@ -193,7 +192,8 @@ func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) er
 
 // lockDependencies reads the lock file of attest --lock and returns its
 // resolvedDependencies (lockfile.ResolvedDependencies); nil without a
-// lock. A lock that is missing or does not parse is bad input (exit 2);
+// lock. A lock that does not parse is bad input (exit 2), a missing one an
+// I/O error (exit 3);
 // problems pip would refuse it for are warnings, since the provenance
 // records what the build used.
 func lockDependencies(a *app, path string) ([]slsa.ResourceDescriptor, error) {
@@ -202,10 +202,10 @@ func lockDependencies(a *app, path string) ([]slsa.ResourceDescriptor, error) {
 	}
 	l, err := lockfile.ParseFile(path, lockfile.Options{})
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || isLockError(err) {
+		if isLockError(err) {
 			return nil, usageError("--lock: %v", err)
 		}
-		return nil, err
+		return nil, fmt.Errorf("--lock: %w", err)
 	}
 	if n := len(l.Problems); n > 0 {
 		fmt.Fprintf(a.stderr, "warning: --lock %s: %s pip would refuse (first: %v)\n", path, plural(n, "problem", "problems"), l.Problems[0])

@@ -202,7 +202,7 @@ exact bytes, the record, and the statement when there is one.`,
 
 		if output != "" {
 			if err := atomicfile.WriteFile(output, content, atomicfile.Options{Force: force}); err != nil {
-				return err
+				return outputError(err)
 			}
 			report.Output = output
 		}

@@ -17,7 +17,13 @@ func newRootCmd(a *app) *cobra.Command {
 container images, signs it, bundles it with SBOMs into release evidence, and
 verifies it offline before anything is installed.
 
-Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal error.`,
+Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal error.
+Every command applies the same rule to the files it is given: one that is
+missing or unreadable (or a glob that matches no file) is an I/O error, 3; one
+that was read but is not what the command takes is a usage error, 2, or a
+failed check, 1, when checking it is the command's job; an existing output
+without --force is a usage error, 2. evidence create alone reports missing
+inputs as blockers in its report (exit 1).`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,10 +138,7 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 			return err
 		}
 		if err := atomicfile.WriteFile(*output, data, atomicfile.Options{Force: *force}); err != nil {
-			if errors.Is(err, atomicfile.ErrExists) {
-				return usageError("%v", err)
-			}
-			return err
+			return outputError(err)
 		}
 		s := inv.Summary()
 		from := ""
@@ -225,7 +221,7 @@ func expandDists(values []string) ([]string, error) {
 				return nil, usageError("--dist %s: %v", v, err)
 			}
 			if len(matches) == 0 {
-				return nil, usageError("--dist %s: matches no file", v)
+				return nil, fmt.Errorf("--dist %s: matches no file", v)
 			}
 			out = append(out, matches...)
 			continue
@@ -272,11 +268,11 @@ func pluralS(n int) string {
 }
 
 // sbomInputError maps an error reading the project, lock or dists: a file
-// that is missing or unreadable is a usage error (exit 2, as attest does), one
-// whose content is rejected a failed check (exit 1).
+// that is missing or unreadable is an I/O error (exit 3), one whose content
+// is rejected a failed check (exit 1).
 func sbomInputError(err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return usageError("%v", err)
+	if isIOError(err) {
+		return err
 	}
 	return failed(err)
 }
