@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/digest"
@@ -70,7 +71,7 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 		for _, g := range pp.Groups {
 			p.addGroup(g)
 		}
-		if len(pp.Groups) > 0 && !containsString(pp.Groups, "default") {
+		if len(pp.Groups) > 0 && !slices.Contains(pp.Groups, "default") {
 			p.Scope = ScopeOptional
 		}
 		switch {
@@ -118,13 +119,4 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 		l.Packages = append(l.Packages, p)
 	}
 	return l, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

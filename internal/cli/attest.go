@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -180,7 +181,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		return usageError("--passphrase-env is the passphrase of --key; no --key given")
 	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
 		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
-	case f.subjectsFile == "-" && containsString(args, "-"):
+	case f.subjectsFile == "-" && slices.Contains(args, "-"):
 		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
 	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
 		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
@@ -330,15 +331,6 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		return writeJSON(a.stdout, res)
 	}
 	return printAttestResult(a.stdout, res)
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseParams turns K=V flag values into a map; a key given twice is a
@@ -681,11 +673,7 @@ func printAttestResult(w io.Writer, res attestResult) error {
 	if res.Appended {
 		verb = "appended to"
 	}
-	noun := "subjects"
-	if res.Subjects == 1 {
-		noun = "subject"
-	}
-	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %d %s, build type %s, %s\n", verb, res.Output, res.Subjects, noun, buildType, signed); err != nil {
+	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %s, build type %s, %s\n", verb, res.Output, plural(res.Subjects, "subject", "subjects"), buildType, signed); err != nil {
 		return err
 	}
 	if res.HMACEnvelope != "" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -63,7 +64,7 @@ or without dev packages).`,
 			return usageError("--jobs: want 0 or more, got %d", *jobs)
 		}
 		opts := lockfile.Options{Format: lockfile.Format(*lockFormat)}
-		if *lockFormat != "" && !validFormat(opts.Format) {
+		if *lockFormat != "" && !slices.Contains(lockfile.Formats, opts.Format) {
 			return usageError("--lock-format: want one of %s, got %q", formatNames(), *lockFormat)
 		}
 		l, err := lockfile.ParseFile(args[0], opts)
@@ -119,23 +120,6 @@ func formatNames() string {
 		s[i] = string(f)
 	}
 	return strings.Join(s, ", ")
-}
-
-func validFormat(f lockfile.Format) bool {
-	for _, g := range lockfile.Formats {
-		if f == g {
-			return true
-		}
-	}
-	return false
-}
-
-// plural returns "1 file" or "2 files".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) error {

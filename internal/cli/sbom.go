@@ -150,17 +150,17 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 			name += " " + s.Version
 		}
 		if s.Artifacts > 0 {
-			name += fmt.Sprintf(" (%d distribution file%s)", s.Artifacts, pluralS(s.Artifacts))
+			name += " (" + plural(s.Artifacts, "distribution file", "distribution files") + ")"
 		}
 		signed := ""
 		switch res.Kind {
 		case "dsse":
-			signed = fmt.Sprintf("; in-toto statement about %d subject%s, DSSE-signed (%s, keyid %s)", res.Subjects, pluralS(res.Subjects), res.KeyAlgorithm, res.KeyID)
+			signed = fmt.Sprintf("; in-toto statement about %s, DSSE-signed (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
 		case "sigstore-bundle":
-			signed = fmt.Sprintf("; in-toto statement about %d subject%s, Sigstore bundle v0.3 (%s, keyid %s)", res.Subjects, pluralS(res.Subjects), res.KeyAlgorithm, res.KeyID)
+			signed = fmt.Sprintf("; in-toto statement about %s, Sigstore bundle v0.3 (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
 		}
-		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %d package%s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
-			*output, sbomTitle(f), name, s.Packages, pluralS(s.Packages), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
+		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
+			*output, sbomTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
 		return err
 	}
 	return cmd
@@ -257,14 +257,6 @@ func sbomTitle(f sbom.Format) string {
 		return "SPDX 2.3"
 	}
 	return "CycloneDX 1.6"
-}
-
-// pluralS is the "s" of a plural noun.
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // sbomInputError maps an error reading the project, lock or dists: a file
