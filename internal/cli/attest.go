@@ -42,7 +42,7 @@ type attestFlags struct {
 	images, ociLayouts           []string
 	output                       string
 	appendLine, force, bundle    bool
-	key, passphraseEnv           string
+	signing                      signingKeyFlags
 	hmacKeyEnv, hmacKeyID        string
 	builderID, buildType         string
 	invocationID                 string
@@ -131,8 +131,7 @@ unreadable input file).`,
 	fl.StringVarP(&f.output, "output", "o", "", "write to `PATH` (- for stdout); default <first subject>.intoto.jsonl")
 	fl.BoolVar(&f.appendLine, "append", false, "add a line to an existing .intoto.jsonl")
 	fl.BoolVar(&f.force, "force", false, "overwrite an existing output (and HMAC envelope)")
-	fl.StringVar(&f.key, "key", "", "sign with the private key in `PATH` (PKCS#8 PEM, as pedigree keygen writes)")
-	fl.StringVar(&f.passphraseEnv, "passphrase-env", "", "the key's passphrase is in this environment `VARIABLE`")
+	addSigningKeyFlags(cmd, &f.signing, "")
 	fl.BoolVar(&f.bundle, "bundle", false, "with --key: write a Sigstore bundle v0.3 (public-key hint) instead of a DSSE line")
 	fl.StringVar(&f.hmacKeyEnv, "hmac-key-env", "", "also write <output>.hmac-sha256.json keyed with this environment `VARIABLE`")
 	fl.StringVar(&f.hmacKeyID, "hmac-key-id", "local-hmac", "the key_id written into the HMAC envelope")
@@ -173,11 +172,11 @@ type attestResult struct {
 func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format string) error {
 	// Flag combinations first: nothing is read or written before they make sense.
 	switch {
-	case f.bundle && f.key == "":
+	case f.bundle && f.signing.key == "":
 		return usageError("--bundle needs --key: a Sigstore bundle carries a signature")
 	case f.bundle && f.appendLine:
 		return usageError("--append adds lines to an .intoto.jsonl; a Sigstore bundle is one JSON document")
-	case f.passphraseEnv != "" && f.key == "":
+	case f.signing.passphraseEnv != "" && f.signing.key == "":
 		return usageError("--passphrase-env is the passphrase of --key; no --key given")
 	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
 		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
@@ -190,12 +189,14 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	}
 	var hmacKey []byte
 	if f.hmacKeyEnv != "" {
-		hmacKey = []byte(a.getenv(f.hmacKeyEnv))
-		if len(hmacKey) == 0 {
+		key, err := a.secretEnv("--hmac-key-env", f.hmacKeyEnv)
+		if err != nil {
 			// A missing key is bad input the user can fix, like a missing
-			// flag value, hence exit 2; never an unsigned output.
-			return usageError("--hmac-key-env %s: the variable is unset or empty: %v", f.hmacKeyEnv, hmacenv.ErrMissingKey)
+			// flag value, hence exit 2 (dpone's signature.missing_key);
+			// never an unsigned output.
+			return fmt.Errorf("%w: %w", err, hmacenv.ErrMissingKey)
 		}
+		hmacKey = key
 	}
 	ext, err := parseParams("--external-param", f.externalParams)
 	if err != nil {
@@ -205,11 +206,9 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if err != nil {
 		return err
 	}
-	var signer crypto.Signer
-	if f.key != "" {
-		if signer, err = loadSigner(a, f.key, f.passphraseEnv); err != nil {
-			return err
-		}
+	signer, err := f.signing.signer(a)
+	if err != nil {
+		return err
 	}
 	times, derive, err := buildTimes(a)
 	if err != nil {
@@ -351,30 +350,6 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 		m[k] = v
 	}
 	return m, nil
-}
-
-// loadSigner reads a private key, decrypting it with the passphrase in the
-// named variable when there is one. Key problems are usage errors (exit 2).
-func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
-	data, err := readFileLimited(path, keys.MaxPEMSize)
-	if err != nil {
-		return nil, fmt.Errorf("--key: %w", err)
-	}
-	var pass []byte
-	if passphraseEnv != "" {
-		pass = []byte(a.getenv(passphraseEnv))
-		if len(pass) == 0 {
-			return nil, usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
-		}
-	}
-	signer, err := keys.ParsePrivateKeyPEM(data, pass)
-	switch {
-	case errors.Is(err, keys.ErrEncrypted):
-		return nil, usageError("--key %s: the key is encrypted: name the variable holding its passphrase with --passphrase-env", path)
-	case err != nil:
-		return nil, usageError("--key %s: %v", path, err)
-	}
-	return signer, nil
 }
 
 // buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both

@@ -133,17 +133,12 @@ fails.`,
 			}
 		}
 		o := inspectOptions{format: format.value, trustedRoot: trustedRoot}
-		for _, k := range keyFiles {
-			pub, err := loadPublicKey(k)
-			if err != nil {
-				return err
-			}
-			o.keys = append(o.keys, pub)
+		if o.keys, err = loadPublicKeys(keyFiles); err != nil {
+			return err
 		}
 		if hmacEnv != "" {
-			o.hmacKey = []byte(a.getenv(hmacEnv))
-			if len(o.hmacKey) == 0 {
-				return usageError("--hmac-key-env %s: the variable is unset or empty", hmacEnv)
+			if o.hmacKey, err = a.secretEnv("--hmac-key-env", hmacEnv); err != nil {
+				return err
 			}
 		}
 		for _, in := range inspectors {

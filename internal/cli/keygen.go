@@ -62,9 +62,8 @@ the keyid pedigree writes into DSSE signatures.`,
 		}
 		var passphrase []byte
 		if passphraseEnv != "" {
-			passphrase = []byte(a.getenv(passphraseEnv))
-			if len(passphrase) == 0 {
-				return usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
+			if passphrase, err = a.secretEnv("--passphrase-env", passphraseEnv); err != nil {
+				return err
 			}
 		}
 		keyPath, pubPath := output+".key", output+".pub"

@@ -62,8 +62,8 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 	output := cmd.Flags().StringP("output", "o", "-", "output file, - for standard output")
 	force := cmd.Flags().Bool("force", false, "overwrite the output file if it exists")
 	attest := cmd.Flags().Bool("attest", false, "write the SBOM as a signed in-toto statement about the project's --dist files")
-	key := cmd.Flags().String("key", "", "with --attest: sign with the private key in `PATH` (PKCS#8 PEM, as pedigree keygen writes)")
-	passphraseEnv := cmd.Flags().String("passphrase-env", "", "with --attest: the key's passphrase is in this environment `VARIABLE`")
+	var signing signingKeyFlags
+	addSigningKeyFlags(cmd, &signing, "with --attest: ")
 	bundle := cmd.Flags().Bool("bundle", false, "with --attest: write a Sigstore bundle v0.3 (public-key hint) instead of a DSSE line")
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -81,12 +81,12 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 		}
 		var signer crypto.Signer
 		switch {
-		case *attest && *key == "":
+		case *attest && signing.key == "":
 			return usageError("--attest needs --key: the statement is signed")
-		case !*attest && (*key != "" || *passphraseEnv != "" || *bundle):
+		case !*attest && (signing.key != "" || signing.passphraseEnv != "" || *bundle):
 			return usageError("--key, --passphrase-env and --bundle go with --attest")
 		case *attest:
-			if signer, err = loadSigner(a, *key, *passphraseEnv); err != nil {
+			if signer, err = signing.signer(a); err != nil {
 				return err
 			}
 		}
