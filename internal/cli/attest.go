@@ -14,9 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -210,9 +208,14 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if err != nil {
 		return err
 	}
-	times, derive, err := buildTimes(a)
+	// With SOURCE_DATE_EPOCH, startedOn and finishedOn are that time and
+	// the invocation id is derived from the inputs.
+	started, derive, err := a.sourceDateEpoch()
 	if err != nil {
 		return err
+	}
+	if !derive {
+		started = a.now()
 	}
 	if f.output != "" && f.output != "-" {
 		if err := checkOutputs(f, f.output); err != nil {
@@ -244,7 +247,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if err != nil {
 		return err
 	}
-	finished := times[1]
+	finished := started
 	if !derive {
 		finished = a.now()
 	}
@@ -258,7 +261,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		ExternalParameters:   ext,
 		InternalParameters:   internal,
 		Byproducts:           byproducts,
-		StartedOn:            times[0],
+		StartedOn:            started,
 		FinishedOn:           finished,
 		DeriveInvocationID:   derive,
 	})
@@ -350,22 +353,6 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 		m[k] = v
 	}
 	return m, nil
-}
-
-// buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both
-// when set (derive = true), else now (finishedOn is then taken again once
-// the work is done).
-func buildTimes(a *app) ([2]time.Time, bool, error) {
-	if s := a.getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || sec < 0 || sec > 253402300799 {
-			return [2]time.Time{}, false, usageError("SOURCE_DATE_EPOCH=%q: want seconds since 1970 (an integer)", s)
-		}
-		t := time.Unix(sec, 0).UTC()
-		return [2]time.Time{t, t}, true, nil
-	}
-	now := a.now()
-	return [2]time.Time{now, now}, false, nil
 }
 
 // checkOutputs refuses, before any work, an existing output (and HMAC
