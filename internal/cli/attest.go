@@ -24,7 +24,6 @@ import (
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/hmacenv"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
-	"github.com/pedigree-dev/pedigree/internal/progress"
 	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/provenance"
 	"github.com/pedigree-dev/pedigree/sigstore"
@@ -142,7 +141,7 @@ unreadable input file).`,
 	fl.StringVar(&f.sourceURI, "source-uri", "", "source repository `URI` (default: detected)")
 	fl.StringVar(&f.sourceCommit, "source-commit", "", "source git commit `SHA` (default: detected)")
 	fl.StringVar(&f.lock, "lock", "", "record the packages of the lock `FILE` (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, pdm.lock) as resolvedDependencies")
-	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files hashed at once (0: one per core)")
+	addJobsFlag(cmd, &f.jobs)
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return runAttest(a, cmd, f, args, format.value)
@@ -182,8 +181,9 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
 	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
 		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
-	case f.jobs < 0:
-		return usageError("--jobs: want 0 or more, got %d", f.jobs)
+	}
+	if err := checkJobs(f.jobs); err != nil {
+		return err
 	}
 	var hmacKey []byte
 	if f.hmacKeyEnv != "" {
@@ -381,17 +381,8 @@ func checkOutputs(f *attestFlags, out string) error {
 func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDescriptor, error) {
 	var subjects []slsa.ResourceDescriptor
 	if len(args) > 0 {
-		terminal := a.getenv("TERM") != "dumb"
-		popts := progress.Options{Label: "hashing", Bytes: true}
-		if !terminal {
-			popts.Terminal = &terminal
-		}
-		bar := progress.New(a.stderr, popts)
-		dopts := digest.Options{Workers: f.jobs, Stdin: a.stdin}
-		if bar.Enabled() {
-			dopts.Progress = bar.Set
-		}
-		ds, err := digest.ExpandPaths(a.ctx, args, dopts)
+		bar, report := a.hashingProgress()
+		ds, err := digest.ExpandPaths(a.ctx, args, digest.Options{Workers: f.jobs, Stdin: a.stdin, Progress: report})
 		bar.Finish()
 		if err != nil {
 			return nil, subjectError("artifacts", err)

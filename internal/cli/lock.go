@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pedigree-dev/pedigree/internal/progress"
 	"github.com/pedigree-dev/pedigree/lockfile"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
@@ -58,10 +57,11 @@ or without dev packages).`,
 	format := addFormatFlag(cmd)
 	allowAbsent := cmd.Flags().Bool("allow-absent", false, "report locked packages with no file without failing")
 	lockFormat := cmd.Flags().String("lock-format", "", "lock file format, when not recognized: "+formatNames())
-	jobs := cmd.Flags().IntP("jobs", "j", 0, "files hashed at once (0: one per core)")
+	var jobs int
+	addJobsFlag(cmd, &jobs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if *jobs < 0 {
-			return usageError("--jobs: want 0 or more, got %d", *jobs)
+		if err := checkJobs(jobs); err != nil {
+			return err
 		}
 		opts := lockfile.Options{Format: lockfile.Format(*lockFormat)}
 		if *lockFormat != "" && !slices.Contains(lockfile.Formats, opts.Format) {
@@ -71,18 +71,9 @@ or without dev packages).`,
 		if err != nil {
 			return lockError(err)
 		}
-		terminal := a.getenv("TERM") != "dumb"
-		popts := progress.Options{Label: "hashing", Bytes: true}
-		if !terminal {
-			popts.Terminal = &terminal
-		}
-		bar := progress.New(a.stderr, popts)
+		bar, report := a.hashingProgress()
 		defer bar.Finish()
-		copts := lockfile.CheckOptions{AllowAbsent: *allowAbsent, Workers: *jobs}
-		if bar.Enabled() {
-			copts.Progress = bar.Set
-		}
-		rep, err := lockfile.Check(a.ctx, l, args[1:], copts)
+		rep, err := lockfile.Check(a.ctx, l, args[1:], lockfile.CheckOptions{AllowAbsent: *allowAbsent, Workers: jobs, Progress: report})
 		bar.Finish()
 		if err != nil {
 			if errors.Is(err, lockfile.ErrNotDistribution) {
