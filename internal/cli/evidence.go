@@ -19,7 +19,7 @@ import (
 )
 
 func newEvidenceCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "evidence",
 		Short: "Write and re-check a release evidence bundle (SBOMs, provenance, signature, index, summary)",
 		Long: `evidence create writes one folder of evidence for a release: an SPDX and a
@@ -27,13 +27,7 @@ CycloneDX SBOM, SLSA v1 provenance (DSSE-signed with --key), an HMAC-SHA256
 envelope in dpone's shape (with --hmac-key-env), evidence.json listing every
 file with its SHA-256 and size, and SUMMARY.md. evidence verify re-checks it.
 See docs/evidence.md for the bundle format and a runbook for every blocker.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("%s: missing subcommand (create or verify)", cmd.CommandPath())
-		},
-	}
-	cmd.AddCommand(newEvidenceCreateCmd(a), newEvidenceVerifyCmd(a))
-	return cmd
+	}, newEvidenceCreateCmd(a), newEvidenceVerifyCmd(a))
 }
 
 // createReport is what `evidence create --format json` prints.

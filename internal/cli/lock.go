@@ -15,16 +15,10 @@ import (
 )
 
 func newLockCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "lock",
 		Short: "Work with Python lock files (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, pdm.lock)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("lock: missing subcommand (check)")
-		},
-	}
-	cmd.AddCommand(newLockCheckCmd(a))
-	return cmd
+	}, newLockCheckCmd(a))
 }
 
 func newLockCheckCmd(a *app) *cobra.Command {

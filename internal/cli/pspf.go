@@ -18,18 +18,12 @@ import (
 )
 
 func newPSPFCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "pspf",
 		Short: "PSPF (flavor) package provenance records",
 		Long: `Commands for the provenance record that flavor (provide-io/flavorpack) stores in
 the attestation slot of a PSPF package.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("%s: missing subcommand (see 'pedigree pspf --help')", cmd.CommandPath())
-		},
-	}
-	cmd.AddCommand(newPSPFRecordCmd(a))
-	return cmd
+	}, newPSPFRecordCmd(a))
 }
 
 // pspfReport is what `pspf record --format json` prints.

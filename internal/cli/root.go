@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -58,6 +59,21 @@ inputs as blockers in its report (exit 1).`,
 	}
 	prepare(a, root)
 	return root
+}
+
+// groupCmd completes cmd, a command that only holds the subcommands subs
+// (evidence, lock, pspf): run alone, it is a usage error naming them.
+func groupCmd(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		var names []string
+		for _, sub := range c.Commands() {
+			names = append(names, sub.Name())
+		}
+		return usageError("%s: missing subcommand (%s)", c.CommandPath(), strings.Join(names, " or "))
+	}
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
 // prepare turns cobra's argument validation errors into usage errors and
