@@ -2,7 +2,6 @@ package cli
 
 import (
 	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,8 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/digest"
@@ -249,9 +246,7 @@ func describeItem(it attestation.Item) *inspectedItem {
 		if hint := it.Bundle.KeyHint(); hint != "" {
 			ii.KeyIDs = append(ii.KeyIDs, hint)
 		}
-		if it.Bundle.HasCertificate() {
-			ii.Signer = certificateSigner(it.Bundle.Bytes())
-		}
+		ii.Signer = certificateSigner(it.Bundle)
 		if d := it.Bundle.UnverifiedMessageDigest(); d != nil {
 			ii.MessageDigest = d
 			for _, alg := range d.Algorithms() {
@@ -462,53 +457,29 @@ func inspectPSPF(a *app, path, kind string, rec *pspf.Record, o inspectOptions) 
 	return r.flush()
 }
 
-// certificateSigner reads the signing certificate's identity out of a
-// bundle's JSON without verifying it.
-func certificateSigner(bundleJSON []byte) *signerSummary {
-	var b struct {
-		VerificationMaterial struct {
-			Certificate *struct {
-				RawBytes []byte `json:"rawBytes"`
-			} `json:"certificate"`
-			Chain *struct {
-				Certificates []struct {
-					RawBytes []byte `json:"rawBytes"`
-				} `json:"certificates"`
-			} `json:"x509CertificateChain"`
-		} `json:"verificationMaterial"`
-	}
-	if json.Unmarshal(bundleJSON, &b) != nil {
-		return nil
-	}
-	var der []byte
-	switch vm := b.VerificationMaterial; {
-	case vm.Certificate != nil:
-		der = vm.Certificate.RawBytes
-	case vm.Chain != nil && len(vm.Chain.Certificates) > 0:
-		der = vm.Chain.Certificates[0].RawBytes
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil
-	}
-	s, err := certificate.SummarizeCertificate(cert)
+// certificateSigner reads the identity in a bundle's signing certificate,
+// without verifying it; nil for a key-signed bundle.
+func certificateSigner(b *sigstore.Bundle) *signerSummary {
+	c, err := b.CertificateUnverified()
 	if err != nil {
 		return &signerSummary{Identity: "(unreadable certificate: " + err.Error() + ")"}
 	}
-	e := s.Extensions
-	repo, ref := e.SourceRepositoryURI, e.SourceRepositoryRef
+	if c == nil {
+		return nil
+	}
+	repo, ref := c.SourceRepositoryURI, c.SourceRepositoryRef
 	if repo == "" {
-		repo, ref = e.GithubWorkflowRepository, e.GithubWorkflowRef
+		repo, ref = c.GithubWorkflowRepository, c.GithubWorkflowRef
 	}
 	return &signerSummary{
-		Identity:   s.SubjectAlternativeName,
-		Issuer:     e.Issuer,
+		Identity:   c.SubjectAlternativeName,
+		Issuer:     c.Issuer,
 		Repository: repo,
 		Ref:        ref,
-		Workflow:   e.BuildConfigURI,
-		Run:        e.RunInvocationURI,
-		CA:         s.CertificateIssuer,
-		NotBefore:  cert.NotBefore.UTC().Format("2006-01-02T15:04:05Z"),
+		Workflow:   c.BuildConfigURI,
+		Run:        c.RunInvocationURI,
+		CA:         c.CertificateIssuer,
+		NotBefore:  c.NotBefore.Format("2006-01-02T15:04:05Z"),
 	}
 }
 
