@@ -25,7 +25,8 @@ type Sdist struct {
 	UncompressedSize int64 `json:"uncompressedSize"`
 }
 
-// OpenSdist reads the sdist at path; see ReadSdist.
+// OpenSdist reads the sdist at path; see ReadSdist for what it checks and
+// the errors it returns. A file that cannot be opened is the *fs.PathError.
 func OpenSdist(path string, opts ArchiveOptions) (*Sdist, error) {
 	return openArchive(path, opts, ReadSdist)
 }

@@ -98,7 +98,8 @@ type EmbeddedSBOM struct {
 	Data []byte `json:"-"`
 }
 
-// OpenWheel reads the wheel at path; see ReadWheel.
+// OpenWheel reads the wheel at path; see ReadWheel for what it checks and
+// the errors it returns. A file that cannot be opened is the *fs.PathError.
 func OpenWheel(path string, opts ArchiveOptions) (*Wheel, error) {
 	return openArchive(path, opts, ReadWheel)
 }
