@@ -536,10 +536,7 @@ func defaultOutput(subjects []slsa.ResourceDescriptor, bundle bool) string {
 	if len(subjects) != 1 {
 		return "multiple" + ext
 	}
-	base := subjects[0].Name
-	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
-		base = base[i+1:]
-	}
+	base := baseName(subjects[0].Name)
 	if base == "" || base == "." || base == ".." || base == "-" || strings.ContainsAny(base, "\x00:") {
 		base = "subject"
 	}

@@ -163,6 +163,8 @@ func matchSdist(path string, isDir bool, head []byte) bool {
 	return err == nil
 }
 
+// baseName is the last element of a path with '/' or '\' separators,
+// whatever the OS.
 func baseName(p string) string {
 	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
 		return p[i+1:]
