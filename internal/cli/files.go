@@ -29,6 +29,17 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// readHead reads the first n bytes of a file, or all of a shorter one:
+// enough to tell what the file is.
+func readHead(path string, n int64) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return io.ReadAll(io.LimitReader(file, n))
+}
+
 // isIOError reports whether err comes from the file system (a file that is
 // missing, unreadable or not a file) rather than from the content: an I/O
 // error, exit 3, whichever command read the file.

@@ -122,13 +122,7 @@ fails.`,
 		}
 		var head []byte
 		if !fi.IsDir() {
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			head, err = io.ReadAll(io.LimitReader(f, inspectHeadSize))
-			f.Close()
-			if err != nil {
+			if head, err = readHead(path, inspectHeadSize); err != nil {
 				return err
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -314,17 +313,8 @@ func readAttestations(paths []string) ([]attestation.Item, []verify.Unreadable, 
 // startsWithBrace reports whether a file's first non-space byte is "{", the
 // start of every attestation format, reading at most 4 KiB.
 func startsWithBrace(path string) (bool, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer fh.Close()
-	buf := make([]byte, 4096)
-	n, err := io.ReadFull(fh, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
-	}
-	return startsLikeJSONObject(buf[:n]), nil
+	head, err := readHead(path, 4096)
+	return err == nil && startsLikeJSONObject(head), err
 }
 
 // digestAlgorithmRE matches digest algorithm names as in-toto spells them
