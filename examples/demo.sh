@@ -13,3 +13,19 @@ cd "$demo"
 pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
+
+# The release's subjects: sha256sum lines (sha256sum -c checks them, from
+# dist/), and the same as slsa-github-generator's base64-subjects.
+pedigree digest dist
+pedigree digest --format base64 'dist/*'
+
+# attest: SLSA v1 provenance for the wheel and sdist, in the scratch directory
+# so the checkout stays clean. Without a key the statement is unsigned (and
+# attest says so); with a key from keygen it is a signed DSSE envelope.
+(
+	cp -R dist "$work/" && cd "$work"
+	pedigree attest dist/*
+	pedigree keygen -o release
+	pedigree attest --key release.key -o demo.intoto.jsonl dist/
+	pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+)

@@ -26,6 +26,14 @@ var (
 	ErrNoPEM = errors.New("no PEM key found")
 	// ErrUnsupportedKey: the key type, curve or size is not one pedigree accepts.
 	ErrUnsupportedKey = errors.New("unsupported key")
+	// ErrUnknownAlgorithm: an algorithm name is not one Generate knows.
+	ErrUnknownAlgorithm = errors.New("unknown key algorithm")
+	// ErrEncrypted: the private key is passphrase-encrypted and no
+	// passphrase was given.
+	ErrEncrypted = errors.New("private key is encrypted: a passphrase is needed")
+	// ErrPassphrase: decrypting the private key failed (wrong passphrase
+	// or corrupted data).
+	ErrPassphrase = errors.New("wrong passphrase or corrupted encrypted key")
 )
 
 // ParsePublicKeyPEM parses the first "PUBLIC KEY" (SPKI) PEM block in data.

@@ -36,6 +36,9 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 
 	for _, newCmd := range []func(*app) *cobra.Command{
 		newVersionCmd,
+		newDigestCmd,
+		newKeygenCmd,
+		newAttestCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}

@@ -1,0 +1,231 @@
+// Package buildenv works out where a build ran from the environment it is
+// given (a map, never the process environment): GitHub Actions, GitLab CI,
+// or anywhere else ("local", with the git working tree's remote and
+// commit). It returns the parts of a SLSA v1 build definition and run
+// details that describe that context: buildType, builder id, invocation id,
+// external and internal parameters and the resolved source dependency.
+//
+// Each buildType's fields are documented in docs/buildtypes/. GitHub
+// Actions uses GitHub's own https://actions.github.io/buildtypes/workflow/v1
+// layout so that existing verifier policies read it unchanged.
+package buildenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime"
+	"strings"
+
+	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/slsa"
+)
+
+// Platform names a build context.
+type Platform string
+
+// The platforms Detect recognises.
+const (
+	GitHubActions Platform = "github-actions"
+	GitLabCI      Platform = "gitlab-ci"
+	Local         Platform = "local"
+)
+
+// BuildType URIs written for each platform.
+const (
+	// BuildTypeGitHub is GitHub's buildType for Actions workflows.
+	BuildTypeGitHub = "https://actions.github.io/buildtypes/workflow/v1"
+	// BuildTypeGitLab is pedigree's buildType for a GitLab CI job
+	// (docs/buildtypes/gitlab.md).
+	BuildTypeGitLab = "https://github.com/pedigree-dev/pedigree/blob/main/docs/buildtypes/gitlab.md#v1"
+	// BuildTypeLocal is pedigree's buildType for a build anywhere else
+	// (docs/buildtypes/local.md).
+	BuildTypeLocal = "https://github.com/pedigree-dev/pedigree/blob/main/docs/buildtypes/local.md#v1"
+	// LocalBuilderID is the builder id of a local build. It names no
+	// trusted platform: policies that need one must not accept it.
+	LocalBuilderID = "https://github.com/pedigree-dev/pedigree/blob/main/docs/buildtypes/local.md#builder"
+)
+
+// Errors returned by Detect and OverrideSource, wrapped with the variable or
+// value concerned.
+var (
+	// ErrMissingVariable: a CI platform was detected but a variable it
+	// always sets is empty.
+	ErrMissingVariable = errors.New("CI variable not set")
+	// ErrInvalidValue: a variable or override has the wrong form (a commit
+	// that is not a hex git object id, a workflow ref without '@').
+	ErrInvalidValue = errors.New("invalid value")
+)
+
+// Options are the inputs of Detect.
+type Options struct {
+	// Env is the environment to read (name -> value). Detect reads
+	// nothing else from the process.
+	Env map[string]string
+	// Dir is the working directory whose git repository describes a local
+	// build; "" means the current directory.
+	Dir string
+	// Args is the command line recorded by the local buildType.
+	Args []string
+	// GOOS and GOARCH name the host of a local build; "" means the running
+	// program's.
+	GOOS, GOARCH string
+	// Git runs a git command in a directory and returns its standard
+	// output; nil runs the git found on Env's PATH (see ExecGit).
+	Git GitFunc
+}
+
+// Context is a detected build context: the values to put into a SLSA v1
+// predicate.
+type Context struct {
+	Platform             Platform                  `json:"platform"`
+	BuildType            string                    `json:"buildType"`
+	BuilderID            string                    `json:"builderId"`
+	InvocationID         string                    `json:"invocationId,omitempty"` // "" when the platform gives none (local)
+	ExternalParameters   map[string]any            `json:"externalParameters"`
+	InternalParameters   map[string]any            `json:"internalParameters,omitempty"`
+	ResolvedDependencies []slsa.ResourceDescriptor `json:"resolvedDependencies,omitempty"`
+	// Source is the repository, ref and commit built, as detected.
+	Source Source `json:"source"`
+	// Warnings are things a user should know (an event outside the
+	// buildType's scope, a git repository that could not be read).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Source describes the source a build used.
+type Source struct {
+	Repository string `json:"repository,omitempty"` // e.g. https://github.com/owner/repo, without credentials
+	Ref        string `json:"ref,omitempty"`        // e.g. refs/heads/main; "" when unknown (detached HEAD)
+	Commit     string `json:"commit,omitempty"`     // hex git commit id; "" when unknown
+	Dirty      bool   `json:"dirty,omitempty"`      // local only: the working tree had uncommitted changes
+}
+
+// Detect returns the build context described by opts.Env: GitHub Actions
+// when GITHUB_ACTIONS=true, GitLab CI when GITLAB_CI=true, local otherwise.
+// It fails with ErrMissingVariable or ErrInvalidValue when a CI platform is
+// detected but its variables are incomplete or malformed, naming the
+// variable. Local detection never fails: without git, the source is simply
+// not recorded (and a warning says why when git itself failed).
+func Detect(ctx context.Context, opts Options) (*Context, error) {
+	env := opts.Env
+	if env == nil {
+		env = map[string]string{}
+	}
+	switch {
+	case env["GITHUB_ACTIONS"] == "true":
+		return detectGitHub(env)
+	case env["GITLAB_CI"] == "true":
+		return detectGitLab(env)
+	}
+	return detectLocal(ctx, opts, env)
+}
+
+// required returns the values of the named variables or an error naming
+// the first empty one.
+func required(env map[string]string, platform string, names ...string) (map[string]string, error) {
+	vals := make(map[string]string, len(names))
+	for _, n := range names {
+		v := env[n]
+		if v == "" {
+			return nil, fmt.Errorf("%s: %s: %w", platform, n, ErrMissingVariable)
+		}
+		vals[n] = v
+	}
+	return vals, nil
+}
+
+var gitObjectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+
+func checkCommit(name, v string) error {
+	if !gitObjectID.MatchString(v) {
+		return fmt.Errorf("%s: %q is not a 40 or 64 character lowercase hex git commit id: %w", name, v, ErrInvalidValue)
+	}
+	return nil
+}
+
+// sourceDependency is the resolved dependency for a git source.
+func sourceDependency(repo, ref, commit string) slsa.ResourceDescriptor {
+	rd := slsa.ResourceDescriptor{Digest: digest.Set{digest.GitCommit: commit}}
+	if repo != "" {
+		rd.URI = "git+" + repo
+		if ref != "" {
+			rd.URI += "@" + ref
+		}
+	}
+	return rd
+}
+
+// nonEmpty returns m without its empty-string values.
+func nonEmpty(m map[string]any) map[string]any {
+	for k, v := range m {
+		if s, ok := v.(string); ok && s == "" {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// OverrideSource replaces the detected source repository and/or commit
+// (each only when non-empty), as `attest --source-uri/--source-commit` do:
+// the git dependency in ResolvedDependencies and the repository recorded in
+// the external parameters follow. A "git+" prefix on uri is accepted. It
+// fails with ErrInvalidValue for a commit that is not a hex git object id.
+func (c *Context) OverrideSource(uri, commit string) error {
+	if uri == "" && commit == "" {
+		return nil
+	}
+	if commit != "" {
+		if err := checkCommit("source commit", commit); err != nil {
+			return err
+		}
+		c.Source.Commit = commit
+	}
+	if uri != "" {
+		c.Source.Repository = RedactURL(strings.TrimPrefix(uri, "git+"))
+	}
+	idx := -1
+	for i, rd := range c.ResolvedDependencies {
+		if _, ok := rd.Digest[digest.GitCommit]; ok {
+			idx = i
+			break
+		}
+	}
+	if c.Source.Commit == "" {
+		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
+	}
+	dep := sourceDependency(c.Source.Repository, c.Source.Ref, c.Source.Commit)
+	if idx >= 0 {
+		dep.Annotations = c.ResolvedDependencies[idx].Annotations
+		c.ResolvedDependencies[idx] = dep
+	} else {
+		c.ResolvedDependencies = append([]slsa.ResourceDescriptor{dep}, c.ResolvedDependencies...)
+	}
+	if uri != "" {
+		key := "source"
+		switch c.Platform {
+		case GitHubActions:
+			key = "workflow"
+		case GitLabCI:
+			key = "pipeline"
+		}
+		m, _ := c.ExternalParameters[key].(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			c.ExternalParameters[key] = m
+		}
+		m["repository"] = c.Source.Repository
+	}
+	return nil
+}
+
+func hostOS(opts Options) (string, string) {
+	goos, goarch := opts.GOOS, opts.GOARCH
+	if goos == "" {
+		goos = runtime.GOOS
+	}
+	if goarch == "" {
+		goarch = runtime.GOARCH
+	}
+	return goos, goarch
+}

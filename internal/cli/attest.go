@@ -1,0 +1,725 @@
+package cli
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/pedigree-dev/pedigree/buildenv"
+	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
+	"github.com/pedigree-dev/pedigree/hmacenv"
+	"github.com/pedigree-dev/pedigree/internal/atomicfile"
+	"github.com/pedigree-dev/pedigree/internal/progress"
+	"github.com/pedigree-dev/pedigree/keys"
+	"github.com/pedigree-dev/pedigree/provenance"
+	"github.com/pedigree-dev/pedigree/sigstore"
+	"github.com/pedigree-dev/pedigree/slsa"
+)
+
+// maxAppendInput bounds the existing .intoto.jsonl that --append reads.
+const maxAppendInput = 1 << 30
+
+// attestFlags holds the flags of pedigree attest.
+type attestFlags struct {
+	subjectsFile, base64Subjects string
+	images, ociLayouts           []string
+	output                       string
+	appendLine, force, bundle    bool
+	key, passphraseEnv           string
+	hmacKeyEnv, hmacKeyID        string
+	builderID, buildType         string
+	invocationID                 string
+	externalParams               []string
+	internalParams               []string
+	byproducts                   []string
+	sourceURI, sourceCommit      string
+	jobs                         int
+}
+
+func newAttestCmd(a *app) *cobra.Command {
+	f := &attestFlags{}
+	cmd := &cobra.Command{
+		Use:   "attest [flags] [ARTIFACT...]",
+		Short: "Generate SLSA v1 provenance for artifacts, signed with your key",
+		Long: `attest writes SLSA v1.0 build provenance (an in-toto Statement v1) for the
+artifacts named, in any CI or none, and signs it.
+
+Subjects come from any mix of:
+  ARTIFACT...                files, directories (every file below, sorted) and quoted
+                             globs ('dist/*.whl'); - reads the artifact from stdin
+  --subjects-file F|-        a subject list: sha256sum output, base64-subjects, or a
+                             JSON array of in-toto ResourceDescriptors (pedigree digest
+                             --format json); no limit from argument length
+  --base64-subjects S        slsa-github-generator's base64-subjects input, as is
+  --image NAME@sha256:HEX    a container image by manifest digest (named NAME, tag dropped)
+  --oci-layout DIR           each manifest in an OCI image layout's index.json
+
+The build context is detected from the environment: GitHub Actions (GitHub's
+https://actions.github.io/buildtypes/workflow/v1 layout), GitLab CI, or a local
+build (the git remote and HEAD commit of the working tree, whether it is dirty,
+the host's OS/arch and this command line). See docs/buildtypes/. The
+--builder-id, --build-type, --invocation-id, --source-uri and --source-commit
+flags override what is detected.
+
+With SOURCE_DATE_EPOCH set, startedOn and finishedOn are that time and the
+invocation id (unless CI gives one) is derived from the inputs: two runs on the
+same inputs write byte-identical files (Ed25519 signatures included).
+
+Output (-o, default <first subject>.intoto.jsonl, or multiple.intoto.jsonl for
+several subjects; - for standard output): one JSON object per line:
+  no key                the unsigned statement (and a warning on stderr)
+  --key KEY             a DSSE envelope signed over the RFC 8785 canonical
+                        statement; keyid = SHA-256 of the key's SPKI
+  --key KEY --bundle    a Sigstore bundle v0.3 with a public-key hint instead
+                        (default name <first subject>.sigstore.json)
+--append adds a line to an existing .intoto.jsonl (atomically).
+
+--hmac-key-env VAR also writes <output>.hmac-sha256.json beside the output:
+dpone's HMAC-SHA256 envelope over the output file's SHA-256, keyed with the
+value of the environment variable VAR (unset or empty: signature.missing_key,
+exit 2). It is evidence only for parties sharing the secret.
+
+Exit codes: 0 written, 2 bad flags or inputs (missing artifact, malformed list,
+wrong passphrase, existing output without --force), 3 I/O error.`,
+		Example: `  $ cd examples/demo
+  $ pedigree attest dist/*
+  warning: no git working tree here: the source repository and commit are not recorded
+  warning: the statement is not signed (no --key); anyone could have written it
+  wrote multiple.intoto.jsonl: SLSA v1 provenance, 2 subjects, build type local, unsigned
+
+  $ pedigree keygen -o release
+  $ pedigree attest --key release.key -o demo.intoto.jsonl dist/
+  wrote demo.intoto.jsonl: SLSA v1 provenance, 2 subjects, build type local, DSSE-signed (ed25519, keyid e234f8ac7842c7217474897d79c3dac4ea9fb9294d19c723db8d5ecef538364c)
+
+  $ pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+  wrote pedigree_demo-0.1.0-py3-none-any.whl.sigstore.json: SLSA v1 provenance, 1 subject, build type local, Sigstore bundle v0.3 (ed25519, keyid e234f8ac7842c7217474897d79c3dac4ea9fb9294d19c723db8d5ecef538364c)
+
+  $ pedigree digest --format json dist > subjects.json   # or sha256sum output, or 10,000 lines on stdin
+  $ pedigree attest --subjects-file subjects.json --key release.key -o release.intoto.jsonl`,
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.subjectsFile, "subjects-file", "", "read subjects from `FILE` (- for stdin): sha256sum, base64-subjects or JSON")
+	fl.StringVar(&f.base64Subjects, "base64-subjects", "", "slsa-github-generator's base64-subjects `STRING`")
+	fl.StringArrayVar(&f.images, "image", nil, "a container image subject `NAME@sha256:HEX` (repeatable)")
+	fl.StringArrayVar(&f.ociLayouts, "oci-layout", nil, "subjects from the manifests of the OCI image layout in `DIR` (repeatable)")
+	fl.StringVarP(&f.output, "output", "o", "", "write to `PATH` (- for stdout); default <first subject>.intoto.jsonl")
+	fl.BoolVar(&f.appendLine, "append", false, "add a line to an existing .intoto.jsonl")
+	fl.BoolVar(&f.force, "force", false, "overwrite an existing output (and HMAC envelope)")
+	fl.StringVar(&f.key, "key", "", "sign with the private key in `PATH` (PKCS#8 PEM, as pedigree keygen writes)")
+	fl.StringVar(&f.passphraseEnv, "passphrase-env", "", "the key's passphrase is in this environment `VARIABLE`")
+	fl.BoolVar(&f.bundle, "bundle", false, "with --key: write a Sigstore bundle v0.3 (public-key hint) instead of a DSSE line")
+	fl.StringVar(&f.hmacKeyEnv, "hmac-key-env", "", "also write <output>.hmac-sha256.json keyed with this environment `VARIABLE`")
+	fl.StringVar(&f.hmacKeyID, "hmac-key-id", "local-hmac", "the key_id written into the HMAC envelope")
+	fl.StringVar(&f.builderID, "builder-id", "", "builder id `URI` (default: detected)")
+	fl.StringVar(&f.buildType, "build-type", "", "build type `URI` (default: detected)")
+	fl.StringVar(&f.invocationID, "invocation-id", "", "invocation `ID` (default: from CI, or derived)")
+	fl.StringArrayVar(&f.externalParams, "external-param", nil, "add an external parameter `K=V` (repeatable)")
+	fl.StringArrayVar(&f.internalParams, "internal-param", nil, "add an internal parameter `K=V` (repeatable)")
+	fl.StringArrayVar(&f.byproducts, "byproduct", nil, "record the file at `PATH` as a byproduct (repeatable)")
+	fl.StringVar(&f.sourceURI, "source-uri", "", "source repository `URI` (default: detected)")
+	fl.StringVar(&f.sourceCommit, "source-commit", "", "source git commit `SHA` (default: detected)")
+	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files hashed at once (0: one per core)")
+	format := addFormatFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return runAttest(a, cmd, f, args, format.value)
+	}
+	return cmd
+}
+
+// attestResult is what attest reports (--format json).
+type attestResult struct {
+	Output       string `json:"output"`
+	Kind         string `json:"kind"` // statement, dsse, sigstore-bundle
+	Appended     bool   `json:"appended,omitempty"`
+	Subjects     int    `json:"subjects"`
+	Platform     string `json:"platform"`
+	BuildType    string `json:"buildType"`
+	BuilderID    string `json:"builderId"`
+	InvocationID string `json:"invocationId"`
+	Signed       bool   `json:"signed"`
+	KeyAlgorithm string `json:"keyAlgorithm,omitempty"`
+	KeyID        string `json:"keyId,omitempty"`
+	HMACEnvelope string `json:"hmacEnvelope,omitempty"`
+	PayloadSHA   string `json:"payloadSha256"`
+}
+
+func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format string) error {
+	// Flag combinations first: nothing is read or written before they make sense.
+	switch {
+	case f.bundle && f.key == "":
+		return usageError("--bundle needs --key: a Sigstore bundle carries a signature")
+	case f.bundle && f.appendLine:
+		return usageError("--append adds lines to an .intoto.jsonl; a Sigstore bundle is one JSON document")
+	case f.passphraseEnv != "" && f.key == "":
+		return usageError("--passphrase-env is the passphrase of --key; no --key given")
+	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
+		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
+	case f.subjectsFile == "-" && containsString(args, "-"):
+		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
+	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
+		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
+	case f.jobs < 0:
+		return usageError("--jobs: want 0 or more, got %d", f.jobs)
+	}
+	var hmacKey []byte
+	if f.hmacKeyEnv != "" {
+		hmacKey = []byte(a.getenv(f.hmacKeyEnv))
+		if len(hmacKey) == 0 {
+			// A missing key is bad input the user can fix, like a missing
+			// flag value, hence exit 2; never an unsigned output.
+			return usageError("--hmac-key-env %s: the variable is unset or empty: %v", f.hmacKeyEnv, hmacenv.ErrMissingKey)
+		}
+	}
+	ext, err := parseParams("--external-param", f.externalParams)
+	if err != nil {
+		return err
+	}
+	internal, err := parseParams("--internal-param", f.internalParams)
+	if err != nil {
+		return err
+	}
+	var signer crypto.Signer
+	if f.key != "" {
+		if signer, err = loadSigner(a, f.key, f.passphraseEnv); err != nil {
+			return err
+		}
+	}
+	times, derive, err := buildTimes(a)
+	if err != nil {
+		return err
+	}
+	if f.output != "" && f.output != "-" {
+		if err := checkOutputs(f, f.output); err != nil {
+			return err
+		}
+	}
+
+	subjects, err := collectSubjects(a, f, args)
+	if err != nil {
+		return err
+	}
+	byproducts, err := hashByproducts(a, f.byproducts)
+	if err != nil {
+		return err
+	}
+	build, err := buildenv.Detect(a.ctx, buildenv.Options{Env: a.env, Args: commandLine(cmd, args)})
+	if err != nil {
+		return usageError("build context: %v", err)
+	}
+	if err := build.OverrideSource(f.sourceURI, f.sourceCommit); err != nil {
+		return usageError("--source-uri/--source-commit: %v", err)
+	}
+	for _, w := range build.Warnings {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w)
+	}
+	// resolved are dependencies beyond the source (appended after it):
+	// the extension point for `attest --lock FILE` (issue #5), which fills
+	// it with the lock file's packages.
+	var resolved []slsa.ResourceDescriptor
+	finished := times[1]
+	if !derive {
+		finished = a.now()
+	}
+	st, payload, err := provenance.Generate(provenance.Options{
+		ResolvedDependencies: resolved,
+		Subjects:             subjects,
+		Build:                build,
+		BuilderID:            f.builderID,
+		BuildType:            f.buildType,
+		InvocationID:         f.invocationID,
+		ExternalParameters:   ext,
+		InternalParameters:   internal,
+		Byproducts:           byproducts,
+		StartedOn:            times[0],
+		FinishedOn:           finished,
+		DeriveInvocationID:   derive,
+	})
+	if err != nil {
+		var fe *slsa.FieldError
+		if errors.As(err, &fe) || errors.Is(err, provenance.ErrDuplicateSubject) {
+			return usageError("%v", err)
+		}
+		return err
+	}
+	pred, err := st.ProvenanceV1()
+	if err != nil {
+		return err
+	}
+
+	res := attestResult{
+		Kind:         "statement",
+		Subjects:     len(st.Subject),
+		Platform:     string(build.Platform),
+		BuildType:    pred.BuildDefinition.BuildType,
+		BuilderID:    pred.RunDetails.Builder.ID,
+		InvocationID: pred.RunDetails.Metadata.InvocationID,
+	}
+	sum := sha256.Sum256(payload)
+	res.PayloadSHA = hex.EncodeToString(sum[:])
+	line := payload
+	if signer != nil {
+		if line, err = signPayload(signer, payload, f.bundle, &res); err != nil {
+			return err
+		}
+	}
+
+	out := f.output
+	if out == "" {
+		out = defaultOutput(st.Subject, f.bundle)
+		if err := checkOutputs(f, out); err != nil {
+			return err
+		}
+	}
+	res.Output = out
+	if out == "-" {
+		_, err := a.stdout.Write(append(line, '\n'))
+		if err == nil && signer == nil {
+			fmt.Fprintln(a.stderr, "warning: the statement is not signed (no --key); anyone could have written it")
+		}
+		return err
+	}
+	content, err := writeAttestation(f, out, line)
+	if err != nil {
+		return err
+	}
+	res.Appended = f.appendLine && !bytes.Equal(content, append(line, '\n'))
+	if hmacKey != nil {
+		envPath := out + ".hmac-sha256.json"
+		sum := sha256.Sum256(content)
+		env, err := hmacenv.Sign(hmacKey, f.hmacKeyID, filepath.ToSlash(filepath.Clean(out)), hex.EncodeToString(sum[:]))
+		if err != nil {
+			return usageError("--hmac-key-id: %v", err)
+		}
+		if err := atomicfile.WriteFile(envPath, env.Marshal(), atomicfile.Options{Force: f.force || f.appendLine}); err != nil {
+			return outputError(err)
+		}
+		res.HMACEnvelope = envPath
+	}
+	if signer == nil {
+		fmt.Fprintln(a.stderr, "warning: the statement is not signed (no --key); anyone could have written it")
+	}
+	if format == formatJSON {
+		return writeJSON(a.stdout, res)
+	}
+	return printAttestResult(a.stdout, res)
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseParams turns K=V flag values into a map; a key given twice is a
+// usage error.
+func parseParams(flag string, kvs []string) (map[string]any, error) {
+	if len(kvs) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]any, len(kvs))
+	for _, kv := range kvs {
+		k, v, err := provenance.ParseParameter(kv)
+		if err != nil {
+			return nil, usageError("%s %v", flag, err)
+		}
+		if _, dup := m[k]; dup {
+			return nil, usageError("%s: %q given twice", flag, k)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// loadSigner reads a private key, decrypting it with the passphrase in the
+// named variable when there is one. Key problems are usage errors (exit 2).
+func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
+	data, err := readFileLimited(path, keys.MaxPEMSize)
+	if err != nil {
+		return nil, inputError("--key", err)
+	}
+	var pass []byte
+	if passphraseEnv != "" {
+		pass = []byte(a.getenv(passphraseEnv))
+		if len(pass) == 0 {
+			return nil, usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
+		}
+	}
+	signer, err := keys.ParsePrivateKeyPEM(data, pass)
+	switch {
+	case errors.Is(err, keys.ErrEncrypted):
+		return nil, usageError("--key %s: the key is encrypted: name the variable holding its passphrase with --passphrase-env", path)
+	case err != nil:
+		return nil, usageError("--key %s: %v", path, err)
+	}
+	return signer, nil
+}
+
+// readFileLimited reads a file of at most max bytes.
+func readFileLimited(path string, max int64) ([]byte, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+// inputError makes a missing input file a usage error and leaves other I/O
+// errors as they are (exit 3).
+func inputError(what string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return usageError("%s: %v", what, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// outputError makes "exists, no --force" a usage error.
+func outputError(err error) error {
+	if errors.Is(err, atomicfile.ErrExists) {
+		return usageError("%v", err)
+	}
+	return err
+}
+
+// buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both
+// when set (derive = true), else now (finishedOn is then taken again once
+// the work is done).
+func buildTimes(a *app) ([2]time.Time, bool, error) {
+	if s := a.getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || sec < 0 || sec > 253402300799 {
+			return [2]time.Time{}, false, usageError("SOURCE_DATE_EPOCH=%q: want seconds since 1970 (an integer)", s)
+		}
+		t := time.Unix(sec, 0).UTC()
+		return [2]time.Time{t, t}, true, nil
+	}
+	now := a.now()
+	return [2]time.Time{now, now}, false, nil
+}
+
+// checkOutputs refuses, before any work, an existing output (and HMAC
+// envelope) that would need --force.
+func checkOutputs(f *attestFlags, out string) error {
+	if out == "-" || f.force {
+		return nil
+	}
+	paths := []string{}
+	if !f.appendLine {
+		paths = append(paths, out)
+	}
+	if f.hmacKeyEnv != "" && !f.appendLine {
+		paths = append(paths, out+".hmac-sha256.json")
+	}
+	for _, p := range paths {
+		if _, err := os.Lstat(p); err == nil {
+			return usageError("%s: %v", p, atomicfile.ErrExists)
+		}
+	}
+	return nil
+}
+
+// collectSubjects gathers the subjects of every source, in the order files,
+// --subjects-file, --base64-subjects, --image, --oci-layout.
+func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDescriptor, error) {
+	var subjects []slsa.ResourceDescriptor
+	if len(args) > 0 {
+		terminal := a.getenv("TERM") != "dumb"
+		popts := progress.Options{Label: "hashing", Bytes: true}
+		if !terminal {
+			popts.Terminal = &terminal
+		}
+		bar := progress.New(a.stderr, popts)
+		dopts := digest.Options{Workers: f.jobs, Stdin: a.stdin}
+		if bar.Enabled() {
+			dopts.Progress = bar.Set
+		}
+		ds, err := digest.ExpandPaths(a.ctx, args, dopts)
+		bar.Finish()
+		if err != nil {
+			return nil, subjectError("artifacts", err)
+		}
+		subjects = append(subjects, provenance.FromDigest(ds)...)
+	}
+	if f.subjectsFile != "" {
+		var r io.Reader = a.stdin
+		if f.subjectsFile != "-" {
+			file, err := os.Open(f.subjectsFile)
+			if err != nil {
+				return nil, inputError("--subjects-file", err)
+			}
+			defer file.Close()
+			r = file
+		}
+		ds, err := digest.ParseSubjectList(r)
+		if err != nil {
+			return nil, subjectError("--subjects-file "+f.subjectsFile, err)
+		}
+		subjects = append(subjects, provenance.FromDigest(ds)...)
+	}
+	if f.base64Subjects != "" {
+		ds, err := digest.ParseBase64Subjects(f.base64Subjects)
+		if err != nil {
+			return nil, subjectError("--base64-subjects", err)
+		}
+		subjects = append(subjects, provenance.FromDigest(ds)...)
+	}
+	for _, ref := range f.images {
+		s, err := provenance.ImageSubject(ref)
+		if err != nil {
+			return nil, usageError("--image %v", err)
+		}
+		subjects = append(subjects, s)
+	}
+	for _, dir := range f.ociLayouts {
+		ss, err := provenance.OCILayoutSubjects(a.ctx, dir)
+		if err != nil {
+			return nil, usageError("--oci-layout %v", err)
+		}
+		subjects = append(subjects, ss...)
+	}
+	if len(subjects) == 0 {
+		return nil, usageError("no subjects: name artifacts, or use --subjects-file, --base64-subjects, --image or --oci-layout")
+	}
+	return subjects, nil
+}
+
+// subjectError maps subject problems to exit codes: bad lists, missing
+// files and the like are usage errors, reading errors are I/O errors.
+func subjectError(what string, err error) error {
+	for _, e := range []error{
+		digest.ErrSubjectList, digest.ErrDuplicateSubject, digest.ErrNoSubjects, digest.ErrTooLarge,
+		digest.ErrNoMatch, digest.ErrStdin, digest.ErrUnsupportedFile, fs.ErrNotExist, fs.ErrPermission,
+	} {
+		if errors.Is(err, e) {
+			return usageError("%s: %v", what, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// hashByproducts hashes the --byproduct files.
+func hashByproducts(a *app, paths []string) ([]slsa.ResourceDescriptor, error) {
+	var out []slsa.ResourceDescriptor
+	for _, p := range paths {
+		set, _, err := digest.File(a.ctx, p, digest.SHA256)
+		if err != nil {
+			return nil, inputError("--byproduct", err)
+		}
+		out = append(out, slsa.ResourceDescriptor{Name: filepath.ToSlash(p), Digest: set})
+	}
+	return out, nil
+}
+
+// outputOnlyFlags change where and how the provenance is written, not what
+// it says; commandLine leaves them out so that writing the same provenance
+// elsewhere, or again with --force, gives the same statement.
+var outputOnlyFlags = map[string]bool{
+	"output": true, "force": true, "append": true, "format": true, "jobs": true,
+	"key": true, "passphrase-env": true, "bundle": true, "hmac-key-env": true, "hmac-key-id": true,
+}
+
+// commandLine reconstructs the command line recorded by the local
+// buildType: the flags that shape the statement, sorted by name, then the
+// arguments. --base64-subjects is recorded by its SHA-256 (the subjects
+// themselves are in the statement). No secret appears: the flags that
+// involve secrets name variables, and are output-only anyway.
+func commandLine(cmd *cobra.Command, args []string) []string {
+	line := []string{"pedigree", cmd.Name()}
+	var flags []string
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		switch {
+		case outputOnlyFlags[fl.Name]:
+		case fl.Name == "base64-subjects":
+			sum := sha256.Sum256([]byte(fl.Value.String()))
+			flags = append(flags, "--"+fl.Name+"=sha256:"+hex.EncodeToString(sum[:]))
+		default:
+			if sv, ok := fl.Value.(pflag.SliceValue); ok {
+				for _, v := range sv.GetSlice() {
+					flags = append(flags, "--"+fl.Name+"="+v)
+				}
+				return
+			}
+			flags = append(flags, "--"+fl.Name+"="+fl.Value.String())
+		}
+	})
+	sort.SliceStable(flags, func(i, j int) bool {
+		return strings.SplitN(flags[i], "=", 2)[0] < strings.SplitN(flags[j], "=", 2)[0]
+	})
+	line = append(line, flags...)
+	return append(line, args...)
+}
+
+// signPayload signs the canonical statement: a DSSE envelope line, or a
+// Sigstore bundle with --bundle.
+func signPayload(signer crypto.Signer, payload []byte, bundle bool, res *attestResult) ([]byte, error) {
+	alg, err := keys.AlgorithmOf(signer.Public())
+	if err != nil {
+		return nil, usageError("--key: %v", err)
+	}
+	keyID, err := keys.ID(signer.Public())
+	if err != nil {
+		return nil, err
+	}
+	res.Signed, res.KeyAlgorithm, res.KeyID = true, alg, keyID
+	if bundle {
+		res.Kind = "sigstore-bundle"
+		return signBundle(signer, payload)
+	}
+	env, err := dsse.Sign(signer, dsse.PayloadTypeInToto, payload, dsse.SignOptions{})
+	if err != nil {
+		return nil, err
+	}
+	res.Kind = "dsse"
+	return json.Marshal(env)
+}
+
+// defaultOutput names the output after the first subject (its base name),
+// or "multiple" for several, in the current directory.
+func defaultOutput(subjects []slsa.ResourceDescriptor, bundle bool) string {
+	ext := ".intoto.jsonl"
+	if bundle {
+		ext = ".sigstore.json"
+	}
+	if len(subjects) != 1 {
+		return "multiple" + ext
+	}
+	base := subjects[0].Name
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	if base == "" || base == "." || base == ".." || base == "-" || strings.ContainsAny(base, "\x00:") {
+		base = "subject"
+	}
+	return base + ext
+}
+
+// writeAttestation writes the line to out (or appends it with --append)
+// atomically and returns the file's new content.
+func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
+	content := append(bytes.Clone(line), '\n')
+	if f.bundle {
+		var pretty bytes.Buffer
+		if err := json.Indent(&pretty, line, "", "  "); err == nil {
+			content = append(pretty.Bytes(), '\n')
+		}
+	}
+	opts := atomicfile.Options{Force: f.force}
+	if f.appendLine {
+		existing, err := readFileLimited(out, maxAppendInput)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			existing = nil
+		case err != nil:
+			return nil, inputError("--append", err)
+		}
+		if len(existing) > 0 {
+			if err := checkJSONL(existing); err != nil {
+				return nil, usageError("--append %s: %v; not appending to it", out, err)
+			}
+			if existing[len(existing)-1] != '\n' {
+				existing = append(existing, '\n')
+			}
+			if fi, err := os.Stat(out); err == nil {
+				opts.Perm = fi.Mode().Perm()
+			}
+			content = append(existing, content...)
+			opts.Force = true
+		}
+	}
+	if dir := filepath.Dir(out); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if err := atomicfile.WriteFile(out, content, opts); err != nil {
+		return nil, outputError(err)
+	}
+	return content, nil
+}
+
+// checkJSONL checks that every non-blank line is a JSON object, so that
+// --append never extends a file that is not JSON Lines.
+func checkJSONL(data []byte) error {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] != '{' || !json.Valid(line) {
+			return fmt.Errorf("line %d is not a JSON object", i+1)
+		}
+	}
+	return nil
+}
+
+func printAttestResult(w io.Writer, res attestResult) error {
+	buildType := res.BuildType
+	switch res.BuildType {
+	case buildenv.BuildTypeGitHub:
+		buildType = "github-actions"
+	case buildenv.BuildTypeGitLab:
+		buildType = "gitlab-ci"
+	case buildenv.BuildTypeLocal:
+		buildType = "local"
+	}
+	signed := "unsigned"
+	switch res.Kind {
+	case "dsse":
+		signed = fmt.Sprintf("DSSE-signed (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
+	case "sigstore-bundle":
+		signed = fmt.Sprintf("Sigstore bundle v0.3 (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
+	}
+	verb := "wrote"
+	if res.Appended {
+		verb = "appended to"
+	}
+	noun := "subjects"
+	if res.Subjects == 1 {
+		noun = "subject"
+	}
+	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %d %s, build type %s, %s\n", verb, res.Output, res.Subjects, noun, buildType, signed); err != nil {
+		return err
+	}
+	if res.HMACEnvelope != "" {
+		_, err := fmt.Fprintf(w, "wrote %s: HMAC-SHA256 envelope over %s\n", res.HMACEnvelope, res.Output)
+		return err
+	}
+	return nil
+}
+
+// signBundle signs the statement as a Sigstore bundle v0.3 needs it: no
+// keyid in the envelope (the bundle's public-key hint names the key) and
+// RSA keys signing PKCS#1 v1.5, sigstore-go's default.
+func signBundle(signer crypto.Signer, payload []byte) ([]byte, error) {
+	env, err := dsse.Sign(signer, dsse.PayloadTypeInToto, payload, dsse.SignOptions{OmitKeyID: true, RSAScheme: dsse.RSAPKCS1v15})
+	if err != nil {
+		return nil, err
+	}
+	return sigstore.NewDSSEBundle(env, signer.Public())
+}
