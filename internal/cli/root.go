@@ -39,6 +39,8 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newDigestCmd,
 		newKeygenCmd,
 		newAttestCmd,
+		newVerifyCmd,
+		newVerifyArtifactCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
