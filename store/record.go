@@ -44,7 +44,7 @@ type Verified struct {
 	Publisher json.RawMessage `json:"publisher,omitempty"`
 	// Subjects are the statement's subjects (for a message signature, the
 	// signed digest with no name).
-	Subjects []Subject `json:"subjects"`
+	Subjects []Subject `json:"subjects,omitempty"`
 }
 
 // Record is one stored attestation.
