@@ -62,15 +62,27 @@ func (p *PolicyVerifier) Verify(ctx context.Context, raw []byte) (*Verified, err
 	if err != nil {
 		return nil, err
 	}
+	// The reason of the first subject that failed, named when the others
+	// did not all fail the same way (a bad signature fails them all).
+	var failed *verify.ArtifactResult
+	same := true
 	for i := range rep.Artifacts {
 		a := &rep.Artifacts[i]
-		if !a.Verified {
-			msg := strings.TrimPrefix(oneLine(a.Error), source+": ")
-			if len(rep.Artifacts) > 1 {
-				msg = fmt.Sprintf("subject %s: %s", a.Artifact, msg)
-			}
-			return nil, &reasonError{msg: msg, errs: []error{a.Err()}}
+		switch {
+		case a.Verified:
+			same = false
+		case failed == nil:
+			failed = a
+		case a.Error != failed.Error:
+			same = false
 		}
+	}
+	if failed != nil {
+		msg := strings.TrimPrefix(oneLine(failed.Error), source+": ")
+		if !same {
+			msg = fmt.Sprintf("subject %s: %s", failed.Artifact, msg)
+		}
+		return nil, &reasonError{msg: msg, errs: []error{failed.Err()}}
 	}
 	var ev *verify.Evaluation
 	for i := range rep.Artifacts[0].Attestations {

@@ -41,6 +41,8 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newAttestCmd,
 		newVerifyCmd,
 		newVerifyArtifactCmd,
+		newServeCmd,
+		newPushCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}

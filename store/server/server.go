@@ -8,6 +8,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -319,11 +320,41 @@ func (srv *Server) getAttestations(w http.ResponseWriter, r *http.Request) {
 		srv.internalError(w, r, err)
 		return
 	}
-	resp := store.LookupResponse{Digest: key.String(), Attestations: make([]store.LookupItem, len(recs)), More: more}
-	for i, rec := range recs {
-		resp.Attestations[i] = store.LookupItem{Record: *rec, Attestation: json.RawMessage(rec.Raw)}
+	body, err := lookupBody(key, recs, more)
+	if err != nil {
+		srv.internalError(w, r, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// lookupBody writes a store.LookupResponse with each attestation's bytes
+// exactly as stored (encoding/json would compact them), so that clients can
+// check them against their IDs.
+func lookupBody(key store.SubjectKey, recs []*store.Record, more bool) ([]byte, error) {
+	var b bytes.Buffer
+	d, _ := json.Marshal(key.String())
+	b.WriteString(`{"digest":`)
+	b.Write(d)
+	b.WriteString(`,"attestations":[`)
+	for i, rec := range recs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		meta, err := json.Marshal(rec)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(meta[:len(meta)-1]) // without the closing brace
+		b.WriteString(`,"attestation":`)
+		b.Write(rec.Raw)
+		b.WriteByte('}')
+	}
+	fmt.Fprintf(&b, "],\"more\":%t}\n", more)
+	return b.Bytes(), nil
 }
 
 func (srv *Server) getAttestation(w http.ResponseWriter, r *http.Request) {

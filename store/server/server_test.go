@@ -445,3 +445,25 @@ func TestIntegrity(t *testing.T) {
 		t.Fatalf("provenance: %s", body)
 	}
 }
+
+// TestLookupKeepsBytes: an attestation submitted pretty-printed comes back
+// from a lookup byte for byte, so its ID can be checked.
+func TestLookupKeepsBytes(t *testing.T) {
+	st, _ := newStore(t, storetest.SQLite(t), verify.Policy{})
+	f := start(t, st)
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, attestation(t, testKey, 40, "p.whl"), "", "    "); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, body := f.do(t, "POST", "/v1/attestations", f.token, pretty.Bytes()); code != 201 {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	code, _, body := f.do(t, "GET", "/v1/attestations?digest=sha256:"+sha(40), "", nil)
+	var lr store.LookupResponse
+	if err := json.Unmarshal(body, &lr); code != 200 || err != nil || len(lr.Attestations) != 1 {
+		t.Fatalf("lookup: %d %s %v", code, body, err)
+	}
+	if got := lr.Attestations[0]; !bytes.Equal(got.Attestation, pretty.Bytes()) || got.ID != store.ContentID(pretty.Bytes()) || got.Format != "dsse-envelope" {
+		t.Fatalf("lookup changed the bytes:\n%s\nwant\n%s", got.Attestation, pretty.Bytes())
+	}
+}
