@@ -52,9 +52,11 @@ The token comes from $` + storeTokenEnv + ` (or the variable --token-env names).
 
 Exit codes: 0 everything stored, 1 the store refused an attestation,
 2 usage, 3 I/O or network error.`,
-		Example: `  $ export PEDIGREE_STORE_TOKEN=pdg_...
-  $ pedigree push --server http://127.0.0.1:8080 dist/demo.intoto.jsonl
-  dist/demo.intoto.jsonl:1: stored 0c7f5e2b0a6f0e7e0a3c9d7b7d1f2c4a0e9b8d7c6b5a4f3e2d1c0b9a8f7e6d5c (new): demo-0.1.0-py3-none-any.whl, demo-0.1.0.tar.gz`,
+		Example: `  $ export PEDIGREE_STORE_TOKEN=pdg_3AiZbUBt2b8IjfJAd92krXIwZ75IABSjbCjUJgL_bmo
+  $ pedigree push --server http://127.0.0.1:8080 demo.intoto.jsonl forged.intoto.jsonl
+  demo.intoto.jsonl:1: stored 4dd5340a1a5a4542f880cc913073ec970ae5e3946f211de70ddb481f36423b6c (already stored): pedigree_demo-0.1.0-py3-none-any.whl, pedigree_demo-0.1.0.tar.gz
+  forged.intoto.jsonl:1: REFUSED: attestation rejected: signature verification failed: DSSE envelope: signed by keyid 3438c62c241ec9c540bafa161601921ac8a3cda3177b38f53492fcc16ffd1e6e, given 4883990fbeba4dac309d3cc97809b0d39505b2b963e4273946fe3de15d03021b: envelope is not signed by any of the given keys
+  forged.intoto.jsonl: nothing of the request was stored`,
 		Args: cobra.MinimumNArgs(1),
 	}
 	cmd.Flags().StringVar(&server, "server", "", "the store's URL, http://HOST:PORT (required)")

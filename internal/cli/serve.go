@@ -53,9 +53,10 @@ Writes need a token (pedigree serve token create); reads are open unless
 requests in flight finish.`,
 		Example: `  $ pedigree serve token create --db sqlite:store.db --name ci
   token "ci" created; it is shown only now, keep it secret:
-  pdg_kP3tY0m1q1H1bSgkS0l2wqLwz3vXw0m3bD3Yy1Fq2Xc
-  $ pedigree serve --db sqlite:store.db --key release.pub --listen 127.0.0.1:8080
-  time=2026-01-01T00:00:00.000Z level=INFO msg="pedigree serve: listening" url=http://127.0.0.1:8080 database=sqlite schema=1 reads=open`,
+  pdg_3AiZbUBt2b8IjfJAd92krXIwZ75IABSjbCjUJgL_bmo
+
+  $ pedigree serve --db sqlite:store.db --key release.pub
+  time=2026-11-22T03:41:41.379Z level=INFO msg="pedigree serve: listening" url=http://127.0.0.1:8080 database=sqlite schema=1 reads=open`,
 		Args: cobra.NoArgs,
 	}
 	fl := cmd.Flags()
@@ -148,7 +149,7 @@ shown again: give it to the client (pedigree push reads it from
 $` + storeTokenEnv + `).`,
 		Example: `  $ pedigree serve token create --db sqlite:store.db --name ci
   token "ci" created; it is shown only now, keep it secret:
-  pdg_kP3tY0m1q1H1bSgkS0l2wqLwz3vXw0m3bD3Yy1Fq2Xc`,
+  pdg_3AiZbUBt2b8IjfJAd92krXIwZ75IABSjbCjUJgL_bmo`,
 		Args: cobra.NoArgs,
 	}
 	cmd.Flags().StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
@@ -185,7 +186,8 @@ func newTokenListCmd(a *app) *cobra.Command {
 		Use:   "list [--db DSN]",
 		Short: "List the tokens by name (never the tokens themselves)",
 		Example: `  $ pedigree serve token list --db sqlite:store.db
-  ci	2026-01-01T00:00:00Z`,
+  ci	2026-11-22T03:41:41Z
+  docs	2026-11-22T03:41:41Z`,
 		Args: cobra.NoArgs,
 	}
 	cmd.Flags().StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
