@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/digest"
@@ -40,9 +41,11 @@ func TestIngestKeySigned(t *testing.T) {
 			t.Fatalf("subjects: %+v", r.Subjects)
 		}
 
-		// The same bytes again: one record, reported as existing.
-		res, err = s.Ingest(ctx, att)
-		if err != nil || res[0].Created {
+		// The same bytes again, later: one record, reported as existing,
+		// verified when it was first stored.
+		later := store.New(s.Backend(), keyVerifier(t, verify.Policy{}), store.WithClock(func() time.Time { return t0.Add(time.Hour) }))
+		res, err = later.Ingest(ctx, att)
+		if err != nil || res[0].Created || !res[0].VerifiedAt.Equal(t0) {
 			t.Fatalf("second ingest: %+v, %v", res, err)
 		}
 		got, err := s.Get(ctx, r.ID)

@@ -137,7 +137,7 @@ func (e *IngestError) Unwrap() []error {
 // Ingest verifies every attestation of body (see Split) and stores them
 // all, or none when any fails. Attestations already stored are verified
 // again (the trust configuration may have changed) and reported with
-// Created false. It fails with an error wrapping ErrEmpty, ErrTooLarge or
+// Created false and the time the store first verified them. It fails with an error wrapping ErrEmpty, ErrTooLarge or
 // ErrMalformed when the body cannot be split, with an *IngestError (wrapping
 // ErrMalformed or ErrRejected) when attestations fail, or with ctx's or the
 // Backend's error.
@@ -185,7 +185,14 @@ func (s *Store) Ingest(ctx context.Context, body []byte) ([]Ingested, error) {
 	}
 	out := make([]Ingested, len(subs))
 	for i, sub := range subs {
-		out[i] = Ingested{Line: sub.Line, Created: created[i], Record: *recs[i]}
+		rec := *recs[i]
+		if !created[i] {
+			// Report when the store first verified it, as reads do.
+			if stored, err := s.b.Get(ctx, sub.ID); err == nil {
+				rec.VerifiedAt = stored.VerifiedAt
+			}
+		}
+		out[i] = Ingested{Line: sub.Line, Created: created[i], Record: rec}
 	}
 	return out, nil
 }
