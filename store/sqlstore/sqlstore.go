@@ -313,10 +313,9 @@ func (db *DB) writeGroup(group []*commit) (err error) {
 // insertSubjects adds a record's subject index rows.
 func (db *DB) insertSubjects(ctx context.Context, tx *sql.Tx, r *store.Record) error {
 	type row struct {
-		pos       int
-		name      string
-		alg, hex  string
-		attestion string
+		pos      int
+		name     string
+		alg, hex string
 	}
 	var rows []row
 	for pos, s := range r.Subjects {
