@@ -147,6 +147,14 @@ echo "== attest: 10,000 subjects from stdin (bench/attest.sh)"
 ./bench/attest.sh "$pedigree" | sed 's/^/  /'
 
 echo
+echo "== verify: one-shot wall time, and 1,000 bundles on 1 and 2 workers (bench/verify.sh)"
+if [ -d ../shared/vectors ]; then
+	./bench/verify.sh "$pedigree" | sed 's/^/  /'
+else
+	echo "  skipped: needs ../shared/vectors beside this checkout"
+fi
+
+echo
 echo "== store: 100,000 verified ingests and random lookups, SQLite and PostgreSQL (bench/store.sh)"
 ./bench/store.sh "$pedigree" | sed 's/^/  /'
 

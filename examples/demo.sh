@@ -14,6 +14,12 @@ pedigree() { printf '\n$ pedigree %s\n' "$*"; "$bin" "$@"; }
 
 pedigree version
 
+# lock check: the wheelhouse against the hash-locked requirements, as pip
+# --require-hashes checks it before anything is installed.
+pedigree lock check requirements.txt wheelhouse/
+# inspect: what the built wheel declares, with its RECORD verified.
+pedigree inspect dist/pedigree_demo-0.1.0-py3-none-any.whl
+
 # The release's subjects: sha256sum lines (sha256sum -c checks them, from
 # dist/), and the same as slsa-github-generator's base64-subjects.
 pedigree digest dist
@@ -28,6 +34,36 @@ pedigree digest --format base64 'dist/*'
 	pedigree keygen -o release
 	pedigree attest --key release.key -o demo.intoto.jsonl dist/
 	pedigree attest --key release.key --bundle dist/pedigree_demo-0.1.0-py3-none-any.whl
+
+	# verify: offline, against the release key: every artifact must be a
+	# subject of a signed attestation (a directory holds several); a file
+	# changed after the build no longer verifies (exit 1).
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/*
+	pedigree verify --key release.pub --provenance . dist/pedigree_demo-0.1.0-py3-none-any.whl
+	echo tampered >>dist/pedigree_demo-0.1.0.tar.gz
+	pedigree verify --key release.pub --provenance demo.intoto.jsonl dist/* || echo "exit $?: the sdist changed after it was attested"
+)
+
+# SBOMs of the project, its lock file (requirements.txt), its built wheel
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
+pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
+# The SBOM as a signed in-toto statement about the wheel and sdist (the key
+# is the one keygen wrote above).
+pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"
+
+# Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
+# HMAC envelope, an index and a summary in one folder; then an auditor's check.
+cp -R dist pyproject.toml requirements.txt "$work/"
+(
+	cd "$work"
+	export PEDIGREE_HMAC_KEY=demo-secret
+	[ -f release.key ] || pedigree keygen -o release
+	pedigree evidence create --release v0.1.0 --subject 'dist/*' --lock requirements.txt \
+		--repository https://github.com/pedigree-dev/pedigree-demo --commit-sha 6f1c3e1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e \
+		--key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci
+	pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY \
+		--subject dist/pedigree_demo-0.1.0-py3-none-any.whl --subject dist/pedigree_demo-0.1.0.tar.gz
 )
 
 # serve: an attestation store (SQLite) trusting the release key, on a free

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pedigree-dev/pedigree/pypi"
 )
 
 // Options configure ParseFile.
@@ -42,10 +44,16 @@ func ParseFile(path string, opts Options) (*Lock, error) {
 			return nil, err
 		}
 	}
+	var l *Lock
 	if format == FormatRequirements {
-		return parseRequirements(path, data, func(p string) ([]byte, error) { return readLimited(p, max) })
+		l, err = parseRequirements(path, data, func(p string) ([]byte, error) { return readLimited(p, max) })
+	} else {
+		l, err = parseFormat(format, path, data)
 	}
-	return parseFormat(format, path, data)
+	if err != nil {
+		return nil, err
+	}
+	return l, checkVersions(l)
 }
 
 // Parse parses lock-file bytes already in memory, detecting the format
@@ -67,10 +75,27 @@ func ParseFormat(format Format, path string, data []byte) (*Lock, error) {
 	if int64(len(data)) > DefaultMaxSize {
 		return nil, fmt.Errorf("%s: %d bytes, limit %d: %w", path, len(data), DefaultMaxSize, ErrTooLarge)
 	}
-	if format == FormatRequirements {
-		return parseRequirements(path, data, nil)
+	l, err := parseFormat(format, path, data)
+	if err != nil {
+		return nil, err
 	}
-	return parseFormat(format, path, data)
+	return l, checkVersions(l)
+}
+
+// checkVersions refuses versions no tool writes: longer than
+// pypi.MaxNameLength, or with spaces or control characters.
+func checkVersions(l *Lock) error {
+	for i := range l.Packages {
+		p := &l.Packages[i]
+		bad := len(p.Version) > pypi.MaxNameLength
+		for j := 0; j < len(p.Version) && !bad; j++ {
+			bad = p.Version[j] <= ' ' || p.Version[j] == 0x7f
+		}
+		if bad {
+			return fmt.Errorf("%s: %s.version: %q: want a version without spaces, at most %d bytes: %w", l.Path, p.Location, truncate(p.Version), pypi.MaxNameLength, ErrSyntax)
+		}
+	}
+	return nil
 }
 
 func parseFormat(format Format, path string, data []byte) (*Lock, error) {
@@ -121,8 +146,9 @@ func readLimited(path string, max int64) ([]byte, error) {
 // "pylock.<name>.toml", "*.txt"/"*.in" for requirements; a name that
 // merely ends in one of these, like "app-poetry.lock", counts too) and,
 // when the name says nothing, from the content. It returns an error
-// wrapping ErrFormat only for content that looks like JSON or TOML of no
-// known lock format; anything else is taken as a requirements file.
+// wrapping ErrFormat for content that is JSON or TOML of no known lock
+// format (a Pipfile, a pyproject.toml); anything else is taken as a
+// requirements file.
 func Detect(path string, data []byte) (Format, error) {
 	base := filepath.Base(path)
 	lower := strings.ToLower(base)
@@ -160,9 +186,14 @@ func detectContent(path string, data []byte) (Format, error) {
 		}
 		return "", fmt.Errorf("%s: JSON, but not a Pipfile.lock (no _meta): %w", path, ErrFormat)
 	}
-	var p probe
-	if decodeTOML(path, data, &p) != nil {
+	var doc map[string]any
+	if decodeTOML(path, data, &doc) != nil || len(doc) == 0 {
+		// Not TOML (or nothing but comments): pip's format.
 		return FormatRequirements, nil
+	}
+	var p probe
+	if err := decodeTOML(path, data, &p); err != nil {
+		return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
 	}
 	switch {
 	case p.LockVersion != nil && p.Packages != nil:
@@ -176,8 +207,8 @@ func detectContent(path string, data []byte) (Format, error) {
 	case p.LockVersion != nil:
 		return FormatPylock, nil
 	}
-	if len(p.Package) > 0 || len(p.Packages) > 0 || p.Metadata != nil {
-		return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
+	if _, ok := doc["project"]; ok || doc["build-system"] != nil {
+		return "", fmt.Errorf("%s: a pyproject.toml is a project file, not a lock: %w", path, ErrFormat)
 	}
-	return FormatRequirements, nil
+	return "", fmt.Errorf("%s: TOML, but not a lock format pedigree knows: %w", path, ErrFormat)
 }

@@ -14,9 +14,21 @@ import (
 // package the lock pins no file of. The project itself (uv's editable or
 // virtual root, and other editable/virtual packages) is left out: it is
 // what is being built, not a dependency. It does not fail; hashes were
-// validated when the lock was parsed.
+// validated when the lock was parsed. A descriptor equal to an earlier one
+// (a file pdm lists again for a package's extras) is left out.
 func ResolvedDependencies(l *Lock) []slsa.ResourceDescriptor {
 	var out []slsa.ResourceDescriptor
+	seen := map[string]bool{}
+	add := func(rd slsa.ResourceDescriptor) {
+		key := rd.Name + "\x00" + rd.URI + "\x00" + rd.DownloadLocation
+		for _, alg := range rd.Digest.Algorithms() {
+			key += "\x00" + alg + "=" + rd.Digest[alg]
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, rd)
+		}
+	}
 	for i := range l.Packages {
 		p := &l.Packages[i]
 		switch p.Source.Kind {
@@ -30,11 +42,11 @@ func ResolvedDependencies(l *Lock) []slsa.ResourceDescriptor {
 			} else if p.Source.Ref != "" {
 				rd.URI += "@" + p.Source.Ref
 			}
-			out = append(out, rd)
+			add(rd)
 			continue
 		}
 		if len(p.Files) == 0 {
-			out = append(out, slsa.ResourceDescriptor{Name: p.Name, URI: p.PURL()})
+			add(slsa.ResourceDescriptor{Name: p.Name, URI: p.PURL()})
 			continue
 		}
 		for _, f := range p.Files {
@@ -45,7 +57,7 @@ func ResolvedDependencies(l *Lock) []slsa.ResourceDescriptor {
 			if rd.Name == "" {
 				rd.Name = p.Name
 			}
-			out = append(out, rd)
+			add(rd)
 		}
 	}
 	return out

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -26,9 +25,27 @@ const maxIncludeDepth = 16
 // requirementHashAlgorithms are the algorithms pip accepts in --hash.
 var requirementHashAlgorithms = []string{digest.SHA256, digest.SHA384, digest.SHA512}
 
-// commentRE is pip's COMMENT_RE: a '#' at the start of a line or after
-// whitespace starts a comment.
-var commentRE = regexp.MustCompile(`(^|\s+)#.*$`)
+// stripComment removes a comment as pip's COMMENT_RE, `(^|\s+)#.*$`,
+// does: a '#' at the start of the line or after whitespace starts one.
+func stripComment(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '#' && (i == 0 || isSpace(s[i-1])) {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// isCommentLine reports whether COMMENT_RE matches at the start of the
+// line: its first non-blank character is '#'.
+func isCommentLine(s string) bool {
+	t := strings.TrimLeft(s, " \t\r\n\f\v")
+	return strings.HasPrefix(t, "#")
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'
+}
 
 // reqReader parses one requirements file and the files it includes.
 type reqReader struct {
@@ -56,14 +73,14 @@ func logicalLines(data []byte) []logicalLine {
 	var parts []string
 	first := 0
 	emit := func(n int, s string) {
-		s = strings.TrimSpace(commentRE.ReplaceAllString(s, ""))
+		s = strings.TrimSpace(stripComment(s))
 		if s != "" {
 			out = append(out, logicalLine{n, s})
 		}
 	}
 	for i, line := range raw {
 		n := i + 1
-		isComment := commentRE.MatchString(line) && strings.HasPrefix(strings.TrimLeft(line, " \t"), "#")
+		isComment := isCommentLine(line)
 		if !strings.HasSuffix(line, `\`) || isComment {
 			if isComment {
 				line = " " + line

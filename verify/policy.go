@@ -125,6 +125,14 @@ func CheckProvenance(st *slsa.Statement, o ProvenanceOptions) (*Provenance, erro
 	if err != nil {
 		return nil, err
 	}
+	return checkProvenance(prov, o)
+}
+
+// checkProvenance is CheckProvenance on a decoded predicate, whose policy
+// was validated.
+func checkProvenance(prov *provenance, o ProvenanceOptions) (*Provenance, error) {
+	pol := o.Policy
+	var err error
 	out := &Provenance{PredicateType: prov.predicateType, BuildType: prov.buildType, BuilderID: prov.builderID}
 
 	if o.Certificate != nil && !o.IdentityChecked {

@@ -219,6 +219,8 @@ type attState struct {
 	st      *slsa.Statement  // verified statement
 	err     error            // read, signature or statement error
 	sigOK   bool             // the signature verified (err is then a statement error)
+	prov    *provenance      // the decoded SLSA predicate, when it is one
+	provErr error            // why it does not decode
 	claimed []digest.Set     // subjects (verified, or unverified when err != nil)
 }
 
@@ -418,6 +420,10 @@ func (v *Verifier) checkSignature(a attestation.Item, pol Policy) attState {
 	}
 	s.st = st
 	s.claimed = subjectDigests(st)
+	if st.PredicateType == slsa.PredicateProvenanceV1 || st.PredicateType == slsa.PredicateProvenanceV02 {
+		// Decoded once here, checked against each artifact it names.
+		s.prov, s.provErr = decodeProvenance(st)
+	}
 	return s
 }
 
@@ -662,7 +668,10 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 	}
 	switch st.PredicateType {
 	case slsa.PredicateProvenanceV1, slsa.PredicateProvenanceV02:
-		p, err := CheckProvenance(st, ProvenanceOptions{Policy: pol.Provenance, Certificate: cert, IdentityChecked: identityChecked})
+		if s.provErr != nil {
+			return fail(s.provErr)
+		}
+		p, err := checkProvenance(s.prov, ProvenanceOptions{Policy: pol.Provenance, Certificate: cert, IdentityChecked: identityChecked})
 		if err != nil {
 			return fail(err)
 		}

@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
@@ -26,50 +22,39 @@ import (
 	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/testshared"
+	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
-// signer signs DSSE envelopes with a fresh key, as pedigree attest --key
-// does, so the pipeline can be tested end to end on hand-made inputs.
+// signer signs DSSE envelopes with a key from pedigree's own keys.Generate
+// and dsse.Sign, as pedigree attest --key does, so the pipeline is tested
+// end to end on hand-made inputs.
 type signer struct {
 	priv crypto.Signer
 	pub  crypto.PublicKey
 }
 
-func newSigner(t testing.TB) *signer {
+func newSignerAlg(t testing.TB, alg keys.Algorithm) *signer {
 	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k, err := keys.Generate(alg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &signer{priv: k, pub: k.Public()}
 }
 
-func newEd25519Signer(t testing.TB) *signer {
-	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &signer{priv: priv, pub: pub}
-}
+func newSigner(t testing.TB) *signer        { return newSignerAlg(t, keys.ECDSAP256) }
+func newEd25519Signer(t testing.TB) *signer { return newSignerAlg(t, keys.Ed25519) }
 
 func (s *signer) envelope(t testing.TB, payload []byte) *dsse.Envelope {
 	t.Helper()
-	pae := dsse.PAE(slsa.PayloadType, payload)
-	var sig []byte
-	var err error
-	if _, ok := s.priv.(ed25519.PrivateKey); ok {
-		sig, err = s.priv.Sign(rand.Reader, pae, crypto.Hash(0))
-	} else {
-		sum := sha256.Sum256(pae)
-		sig, err = s.priv.Sign(rand.Reader, sum[:], crypto.SHA256)
-	}
+	env, err := dsse.Sign(s.priv, slsa.PayloadType, payload, dsse.SignOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &dsse.Envelope{PayloadType: slsa.PayloadType, Payload: payload, Signatures: []dsse.Signature{{Sig: sig}}}
+	env.Signatures[0].KeyID = "" // a bundle's DSSE key id must be empty
+	return env
 }
 
 // bundleJSON signs payload into a key-signed Sigstore bundle.
@@ -150,6 +135,7 @@ func TestVerifyKeySigned(t *testing.T) {
 	other, _ := artifactFile(t, dir, "other.bin", "something else")
 	key := newSigner(t)
 	edKey := newEd25519Signer(t)
+	p384 := newSignerAlg(t, keys.ECDSAP384)
 	stmt := statementJSON(t, map[string]digest.Set{
 		"pkg-1.0-py3-none-any.whl": {digest.SHA256: whlDigest[digest.SHA256]},
 		"pkg-1.0.tar.gz":           {digest.SHA512: sdistDigest[digest.SHA512]},
@@ -186,6 +172,8 @@ func TestVerifyKeySigned(t *testing.T) {
 			atts: map[string][]byte{"good.sigstore.json": good}, wantErr: []error{nil, nil}},
 		{name: "ed25519 bundle", artifacts: []Artifact{{Path: whl}},
 			atts: map[string][]byte{"ed.sigstore.json": edKey.bundleJSON(t, stmt)}, keys: []crypto.PublicKey{edKey.pub}, wantErr: []error{nil}},
+		{name: "P-384 bundle", artifacts: []Artifact{{Path: whl}},
+			atts: map[string][]byte{"p384.sigstore.json": p384.bundleJSON(t, stmt)}, keys: []crypto.PublicKey{p384.pub}, wantErr: []error{nil}},
 		{name: "bare envelope", artifacts: []Artifact{{Path: whl}},
 			atts: map[string][]byte{"prov.intoto.jsonl": envJSON}, wantErr: []error{nil}},
 		{name: "digest only", artifacts: []Artifact{{Digest: digest.Set{digest.SHA256: whlDigest[digest.SHA256]}}, {Digest: digest.Set{digest.SHA512: sdistDigest[digest.SHA512]}}},

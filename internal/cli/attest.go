@@ -49,6 +49,7 @@ type attestFlags struct {
 	internalParams               []string
 	byproducts                   []string
 	sourceURI, sourceCommit      string
+	lock                         string
 	jobs                         int
 }
 
@@ -76,6 +77,13 @@ build (the git remote and HEAD commit of the working tree, whether it is dirty,
 the host's OS/arch and this command line). See docs/buildtypes/. The
 --builder-id, --build-type, --invocation-id, --source-uri and --source-commit
 flags override what is detected.
+
+--lock FILE records what the build installed: one resolvedDependency per file
+the lock pins (name = the file name, digest = its hashes, uri = its package
+URL with a file_name qualifier, downloadLocation = its URL when the lock has
+one; a VCS package as git+URL@commit with a gitCommit digest), for any lock
+pedigree reads (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml,
+pdm.lock). The project itself (an editable or virtual root) is left out.
 
 With SOURCE_DATE_EPOCH set, startedOn and finishedOn are that time and the
 invocation id (unless CI gives one) is derived from the inputs: two runs on the
@@ -134,6 +142,7 @@ wrong passphrase, existing output without --force), 3 I/O error.`,
 	fl.StringArrayVar(&f.byproducts, "byproduct", nil, "record the file at `PATH` as a byproduct (repeatable)")
 	fl.StringVar(&f.sourceURI, "source-uri", "", "source repository `URI` (default: detected)")
 	fl.StringVar(&f.sourceCommit, "source-commit", "", "source git commit `SHA` (default: detected)")
+	fl.StringVar(&f.lock, "lock", "", "record the packages of the lock `FILE` (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, pdm.lock) as resolvedDependencies")
 	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files hashed at once (0: one per core)")
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -229,9 +238,11 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		fmt.Fprintf(a.stderr, "warning: %s\n", w)
 	}
 	// resolved are dependencies beyond the source (appended after it):
-	// the extension point for `attest --lock FILE` (issue #5), which fills
-	// it with the lock file's packages.
-	var resolved []slsa.ResourceDescriptor
+	// with --lock, one per file the lock pins.
+	resolved, err := lockDependencies(a, f.lock)
+	if err != nil {
+		return err
+	}
 	finished := times[1]
 	if !derive {
 		finished = a.now()

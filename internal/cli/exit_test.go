@@ -29,6 +29,10 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"version", "--bogus"}, cli.ExitUsage},
 		{[]string{"version", "--format", "xml"}, cli.ExitUsage},
 		{[]string{"version", "extra"}, cli.ExitUsage},
+		{[]string{"sbom", "--format", "xml"}, cli.ExitUsage},
+		{[]string{"sbom", "../../examples/demo", "-o", "out.json"}, cli.ExitUsage},
+		{[]string{"sbom", "../../examples/demo", "--format", "spdx-json", "--dist", "../../README.md"}, cli.ExitFailed},
+		{[]string{"sbom", "../../examples/demo/nope", "--format", "spdx-json"}, cli.ExitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

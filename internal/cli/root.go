@@ -41,6 +41,12 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newAttestCmd,
 		newVerifyCmd,
 		newVerifyArtifactCmd,
+		newInspectCmd,
+		newLockCmd,
+		newSBOMCmd,
+		newEvidenceCmd,
+		newPSPFCmd,
+		newDiffCmd,
 		newServeCmd,
 		newPushCmd,
 	} {

@@ -276,8 +276,8 @@ func newVerifier(f *verifyFlags) (*verify.Verifier, error) {
 }
 
 // readAttestations reads every attestation in paths (files, and the files
-// of directories, walked in lexical order, skipping hidden directories and
-// files that are not JSON attestations). A file that is an attestation but
+// of directories, walked in lexical order, skipping hidden directories,
+// links to directories and files that are not JSON attestations). A file that is an attestation but
 // malformed is returned as Unreadable, to be reported as a failure, so one
 // bad file does not hide the others; file system errors are returned.
 func readAttestations(paths []string) ([]attestation.Item, []verify.Unreadable, error) {
@@ -321,6 +321,12 @@ func readAttestations(paths []string) ([]attestation.Item, []verify.Unreadable, 
 				return err
 			case d.IsDir() && path != p && strings.HasPrefix(d.Name(), "."):
 				return filepath.SkipDir
+			case d.Type()&fs.ModeSymlink != 0:
+				// A link to an attestation file counts; links to
+				// directories are not followed (they could loop).
+				if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+					return nil
+				}
 			case !d.Type().IsRegular():
 				return nil
 			}

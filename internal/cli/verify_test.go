@@ -1,15 +1,9 @@
 package cli_test
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +11,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/cli"
+	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
@@ -36,16 +31,16 @@ func keySignedRelease(t *testing.T) (artifact, bundle, pubPath string) {
 		"predicateType": "https://docs.pypi.org/attestations/publish/v1",
 		"predicate":     nil,
 	})
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	k, err := keys.Generate(keys.ECDSAP256)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pae := sha256.Sum256(dsse.PAE("application/vnd.in-toto+json", payload))
-	sig, err := k.Sign(rand.Reader, pae[:], crypto.SHA256)
+	env, err := dsse.Sign(k, "application/vnd.in-toto+json", payload, dsse.SignOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := sigstore.NewDSSEBundle(&dsse.Envelope{PayloadType: "application/vnd.in-toto+json", Payload: payload, Signatures: []dsse.Signature{{Sig: sig}}}, k.Public())
+	env.Signatures[0].KeyID = ""
+	b, err := sigstore.NewDSSEBundle(env, k.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,9 +48,12 @@ func keySignedRelease(t *testing.T) (artifact, bundle, pubPath string) {
 	if err := os.WriteFile(bundle, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	der, _ := x509.MarshalPKIXPublicKey(k.Public())
+	pubPEM, err := keys.MarshalPublicKeyPEM(k.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
 	pubPath = filepath.Join(dir, "key.pub")
-	if err := os.WriteFile(pubPath, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
+	if err := os.WriteFile(pubPath, pubPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return artifact, bundle, pubPath
