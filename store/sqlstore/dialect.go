@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -90,7 +91,11 @@ func parseDSN(dsn string) (target, error) {
 		return target{dialect: sqliteDialect, path: p}, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		if _, err := url.Parse(dsn); err != nil {
-			return target{}, fmt.Errorf("database: %w: %w", ErrDSN, err)
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err // without the URL, which may hold a password
+			}
+			return target{}, fmt.Errorf("database: not a URL: %v: %w", err, ErrDSN)
 		}
 		return target{dialect: postgresDialect, url: dsn}, nil
 	}
