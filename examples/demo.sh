@@ -65,3 +65,28 @@ cp -R dist pyproject.toml requirements.txt "$work/"
 	pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY \
 		--subject dist/pedigree_demo-0.1.0-py3-none-any.whl --subject dist/pedigree_demo-0.1.0.tar.gz
 )
+
+# serve: an attestation store (SQLite) trusting the release key, on a free
+# loopback port. push sends the provenance, which the store verifies before
+# keeping it; verify --server then finds it by the artifacts' digests.
+(
+	cd "$work"
+	printf '\n$ pedigree serve token create --db sqlite:store.db --name demo >token.txt\n'
+	"$bin" serve token create --db sqlite:store.db --name demo >token.txt
+	export PEDIGREE_STORE_TOKEN=$(tail -n 1 token.txt)
+	printf '\n$ pedigree serve --db sqlite:store.db --key release.pub --listen 127.0.0.1:0 &\n'
+	"$bin" serve --db sqlite:store.db --key release.pub --listen 127.0.0.1:0 2>serve.log &
+	server=$!
+	url=
+	for _ in $(seq 100); do
+		url=$(grep -o 'url=http://[0-9.:]*' serve.log | cut -d= -f2 || true)
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { cat serve.log >&2; kill "$server"; exit 1; }
+	pedigree push --server "$url" demo.intoto.jsonl
+	pedigree verify --server "$url" --key release.pub dist/pedigree_demo-0.1.0-py3-none-any.whl dist/pedigree_demo-0.1.0.tar.gz
+	kill -TERM "$server"
+	wait "$server"
+	cat serve.log
+)

@@ -54,6 +54,8 @@ inputs as blockers in its report (exit 1).`,
 		newEvidenceCmd,
 		newPSPFCmd,
 		newDiffCmd,
+		newServeCmd,
+		newPushCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
