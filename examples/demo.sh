@@ -45,16 +45,19 @@ pedigree digest --format base64 'dist/*'
 )
 
 # SBOMs of the project, its lock file (requirements.txt), its built wheel
-# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
-pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
-pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
-# The SBOM as a signed in-toto statement about the wheel and sdist (the key
-# is the one keygen wrote above).
-pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats;
+# then the SBOM as a signed in-toto statement about the wheel and sdist (the
+# key is the one keygen wrote above).
+cp -R dist wheelhouse pyproject.toml README.md requirements.txt "$work/"
+(
+	cd "$work"
+	pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.cdx.json
+	pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.spdx.json
+	pedigree sbom --dist dist --dist wheelhouse --attest --key release.key -o pedigree-demo.cdx.intoto.jsonl
+)
 
 # Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
 # HMAC envelope, an index and a summary in one folder; then an auditor's check.
-cp -R dist pyproject.toml requirements.txt "$work/"
 (
 	cd "$work"
 	export PEDIGREE_HMAC_KEY=demo-secret
