@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pedigree-dev/pedigree/dsse"
+	"github.com/pedigree-dev/pedigree/internal/bundlejson"
 	"github.com/pedigree-dev/pedigree/pypi"
 	"github.com/pedigree-dev/pedigree/sigstore"
 )
@@ -284,27 +285,7 @@ func certificateDER(s string) ([]byte, error) {
 // certificateBundle makes the bundle v0.3 equivalent to signature i of env
 // with its embedded certificate, and no transparency log evidence.
 func certificateBundle(env *dsse.Envelope, i int, der []byte) (*sigstore.Bundle, error) {
-	type sig struct {
-		Sig []byte `json:"sig"`
-	}
-	out := struct {
-		MediaType            string `json:"mediaType"`
-		VerificationMaterial struct {
-			Certificate struct {
-				RawBytes []byte `json:"rawBytes"`
-			} `json:"certificate"`
-		} `json:"verificationMaterial"`
-		DSSEEnvelope struct {
-			Payload     []byte `json:"payload"`
-			PayloadType string `json:"payloadType"`
-			Signatures  []sig  `json:"signatures"`
-		} `json:"dsseEnvelope"`
-	}{MediaType: sigstore.MediaTypeBundleV03}
-	out.VerificationMaterial.Certificate.RawBytes = der
-	out.DSSEEnvelope.Payload = env.Payload
-	out.DSSEEnvelope.PayloadType = env.PayloadType
-	out.DSSEEnvelope.Signatures = []sig{{Sig: env.Signatures[i].Sig}}
-	data, err := json.Marshal(out)
+	data, err := bundlejson.Marshal(bundlejson.DSSE{Certificate: der, PayloadType: env.PayloadType, Payload: env.Payload, Signature: env.Signatures[i].Sig})
 	if err != nil {
 		return nil, err
 	}

@@ -155,4 +155,8 @@ else
 fi
 
 echo
+echo "== store: 100,000 verified ingests and random lookups, SQLite and PostgreSQL (bench/store.sh)"
+./bench/store.sh "$pedigree" | sed 's/^/  /'
+
+echo
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a) at end (above the core count, the figures understate pedigree's parallel speed)"

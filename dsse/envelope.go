@@ -56,7 +56,8 @@ func PAE(payloadType string, payload []byte) []byte {
 
 // Parse decodes a DSSE envelope from JSON. It requires payloadType, payload
 // and at least one signature with a non-empty sig, and rejects inputs over
-// MaxEnvelopeSize. It does not verify anything.
+// MaxEnvelopeSize. It does not verify anything. It fails with ErrTooLarge,
+// ErrNoSignature when there is no signature, and ErrMalformed otherwise.
 func Parse(data []byte) (*Envelope, error) {
 	if len(data) > MaxEnvelopeSize {
 		return nil, fmt.Errorf("%d bytes, limit %d: %w", len(data), MaxEnvelopeSize, ErrTooLarge)

@@ -42,6 +42,7 @@ const (
 	RSAPKCS1v15
 )
 
+// String names the scheme: "RSA-PSS" or "RSA-PKCS1v15".
 func (s RSAScheme) String() string {
 	switch s {
 	case RSAPSS:

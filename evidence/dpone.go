@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -14,23 +15,42 @@ import (
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
-// Files of a folder dpone's `supply-chain attest` writes.
+// Files of a folder dpone's `supply-chain attest` writes: FileDponeIndex,
+// its index, tells such a folder from pedigree's.
 const (
-	dponeIndex    = "supply_chain_attestation.json"
-	dponeMarkdown = "supply_chain_attestation.md"
+	FileDponeIndex = "supply_chain_attestation.json"
+	dponeMarkdown  = "supply_chain_attestation.md"
 )
 
-// dponeBundle is the part of dpone's supply_chain_attestation.json that
-// Verify reads.
-type dponeBundle struct {
-	Release   string   `json:"release"`
-	Passed    *bool    `json:"passed"`
-	Blockers  []string `json:"blockers"`
-	Artifacts []struct {
-		Name   string `json:"name"`
-		Path   string `json:"path"`
-		SHA256 string `json:"sha256"`
-	} `json:"artifacts"`
+// DponeIndex is the part of dpone's supply_chain_attestation.json that
+// pedigree reads.
+type DponeIndex struct {
+	Release string `json:"release"`
+	// Passed is dpone's verdict; nil when the index lacks it.
+	Passed    *bool           `json:"passed"`
+	Blockers  []string        `json:"blockers"`
+	Artifacts []DponeArtifact `json:"artifacts"`
+}
+
+// DponeArtifact is one release artifact a dpone index lists.
+type DponeArtifact struct {
+	Name   string `json:"name"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// ParseDponeIndex decodes dpone's supply_chain_attestation.json; fields
+// pedigree does not read are ignored. It fails with ErrMalformedIndex for
+// input over MaxIndexSize or JSON of another shape.
+func ParseDponeIndex(data []byte) (*DponeIndex, error) {
+	if len(data) > MaxIndexSize {
+		return nil, fmt.Errorf("%d bytes, limit %d: %w", len(data), MaxIndexSize, ErrMalformedIndex)
+	}
+	var ix DponeIndex
+	if err := json.Unmarshal(data, &ix); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedIndex, err)
+	}
+	return &ix, nil
 }
 
 // verifyDpone checks a dpone evidence folder as far as its format allows:
@@ -39,17 +59,20 @@ type dponeBundle struct {
 // notes.
 func verifyDpone(ctx context.Context, opts VerifyOptions, files map[string]*entry, r *Report) {
 	r.Notes = append(r.Notes,
-		"dpone format: "+dponeIndex+" and "+dponeMarkdown+" are covered by no checksum or MAC, so changes to them cannot be detected",
+		"dpone format: "+FileDponeIndex+" and "+dponeMarkdown+" are covered by no checksum or MAC, so changes to them cannot be detected",
 		"dpone format: its SBOMs are not SPDX or CycloneDX documents and are not checked against the schemas")
-	ixFile := files[dponeIndex]
-	var b dponeBundle
-	if ixFile.data == nil || json.Unmarshal(ixFile.data, &b) != nil || b.Passed == nil {
-		r.add(dponeIndex, FindingMalformed, "not a dpone supply_chain_attestation.json")
+	ixFile := files[FileDponeIndex]
+	var b *DponeIndex
+	if ixFile.data != nil {
+		b, _ = ParseDponeIndex(ixFile.data)
+	}
+	if b == nil || b.Passed == nil {
+		r.add(FileDponeIndex, FindingMalformed, "not a dpone supply_chain_attestation.json")
 		return
 	}
 	r.Release = b.Release
 	if len(b.Blockers) > 0 {
-		r.add(dponeIndex, FindingBlockers, "dpone recorded blockers: %s", strings.Join(b.Blockers, ", "))
+		r.add(FileDponeIndex, FindingBlockers, "dpone recorded blockers: %s", strings.Join(b.Blockers, ", "))
 	}
 
 	// The artifacts the index lists, found in the folder by file name.
@@ -57,7 +80,7 @@ func verifyDpone(ctx context.Context, opts VerifyOptions, files map[string]*entr
 	for i, a := range b.Artifacts {
 		name := path.Base(strings.ReplaceAll(a.Path, `\`, "/"))
 		if name == "." || name == "/" || name == ".." || name == "" {
-			r.add(dponeIndex, FindingUnsafePath, "artifacts[%d].path %q names no file", i, a.Path)
+			r.add(FileDponeIndex, FindingUnsafePath, "artifacts[%d].path %q names no file", i, a.Path)
 			continue
 		}
 		listed[name] = a.SHA256
@@ -67,9 +90,9 @@ func verifyDpone(ctx context.Context, opts VerifyOptions, files map[string]*entr
 		switch {
 		case !e.regular:
 			r.add(name, FindingAdded, "not a regular file")
-		case name == dponeIndex || name == dponeMarkdown:
+		case name == FileDponeIndex || name == dponeMarkdown:
 		case !hasKey(listed, name):
-			r.add(name, FindingAdded, "not listed in %s", dponeIndex)
+			r.add(name, FindingAdded, "not listed in %s", FileDponeIndex)
 		}
 	}
 
@@ -124,12 +147,12 @@ func verifyDpone(ctx context.Context, opts VerifyOptions, files map[string]*entr
 		f, want := files[name], listed[name]
 		switch {
 		case f == nil || !f.regular:
-			r.add(name, FindingMissing, "listed in %s but missing", dponeIndex)
+			r.add(name, FindingMissing, "listed in %s but missing", FileDponeIndex)
 		case f.sha256 == want:
 		case bound[name]:
-			r.add(dponeIndex, FindingIndexMismatch, "lists sha256 %s for %s, but %s is the signed one (sha256 %s)", want, name, name, f.sha256)
+			r.add(FileDponeIndex, FindingIndexMismatch, "lists sha256 %s for %s, but %s is the signed one (sha256 %s)", want, name, name, f.sha256)
 		case !r.has(name):
-			r.add(name, FindingChanged, "sha256 %s, %s lists %s", f.sha256, dponeIndex, want)
+			r.add(name, FindingChanged, "sha256 %s, %s lists %s", f.sha256, FileDponeIndex, want)
 		}
 	}
 

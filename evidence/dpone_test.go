@@ -38,7 +38,7 @@ func TestDponeSamples(t *testing.T) {
 	n := 0
 	for scenario, key := range dponeKeys {
 		out := filepath.Join(root, scenario, "output-dir")
-		if _, err := os.Stat(filepath.Join(out, dponeIndex)); err != nil {
+		if _, err := os.Stat(filepath.Join(out, FileDponeIndex)); err != nil {
 			t.Errorf("%s: %v", scenario, err)
 			continue
 		}
@@ -86,7 +86,7 @@ func checkDponeFolder(t *testing.T, dir, key string, tamper bool) {
 	}
 	files := readAll(t, dir)
 	for name, orig := range files {
-		if name == dponeIndex || name == dponeMarkdown {
+		if name == FileDponeIndex || name == dponeMarkdown {
 			continue // dpone protects neither
 		}
 		for _, at := range []int{0, len(orig) / 2, len(orig) - 2} {
@@ -102,13 +102,13 @@ func checkDponeFolder(t *testing.T, dir, key string, tamper bool) {
 	}
 	// A listed checksum changed in the index blames the index when the
 	// file is the signed one.
-	idx := filepath.Join(dir, dponeIndex)
-	data := files[dponeIndex]
+	idx := filepath.Join(dir, FileDponeIndex)
+	data := files[FileDponeIndex]
 	env := string(files[FileHMAC])
 	i := strings.Index(env, `"signed_sha256": "`) + len(`"signed_sha256": "`)
 	signed := env[i : i+64]
 	os.WriteFile(idx, []byte(strings.Replace(string(data), signed, strings.Repeat("0", 64), 1)), 0o644)
-	if r := mustVerify(t, o); r.OK() || r.Findings[0].File != dponeIndex {
+	if r := mustVerify(t, o); r.OK() || r.Findings[0].File != FileDponeIndex {
 		t.Errorf("index lists a wrong provenance checksum: %v", r.Findings)
 	}
 	os.WriteFile(idx, data, 0o644)

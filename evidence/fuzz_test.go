@@ -41,6 +41,26 @@ func FuzzParseIndex(f *testing.F) {
 	})
 }
 
+func FuzzParseDponeIndex(f *testing.F) {
+	if data, err := os.ReadFile("testdata/dpone-01/" + FileDponeIndex); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"release": "v1", "passed": true, "artifacts": [{"name": "a", "path": "../a", "sha256": ""}]}`))
+	f.Add([]byte(`{"passed": null, "blockers": [1]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ix, err := ParseDponeIndex(data)
+		if err != nil {
+			if !errors.Is(err, ErrMalformedIndex) {
+				t.Fatalf("unexpected error class: %v", err)
+			}
+			return
+		}
+		if ix == nil {
+			t.Fatal("nil index without an error")
+		}
+	})
+}
+
 // FuzzTamper replaces one file of a signed bundle by arbitrary bytes: the
 // bundle must verify only when the bytes are the original ones, and
 // otherwise a finding must name that file.

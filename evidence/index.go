@@ -132,7 +132,8 @@ type Blocker struct {
 func (b Blocker) String() string { return b.Code + ": " + b.Message }
 
 // Marshal returns evidence.json's bytes: two-space indented JSON, no HTML
-// escaping, a final newline. Nil lists are written as [].
+// escaping, a final newline. Nil lists are written as []. It fails only
+// with encoding/json's error for a value JSON cannot carry.
 func (ix *Index) Marshal() ([]byte, error) {
 	c := *ix
 	if c.Files == nil {

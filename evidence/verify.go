@@ -99,11 +99,11 @@ func Verify(ctx context.Context, opts VerifyOptions) (*Report, error) {
 	switch {
 	case files[FileIndex] != nil:
 		verifyPedigree(ctx, opts, files, r)
-	case files[dponeIndex] != nil:
+	case files[FileDponeIndex] != nil:
 		r.Format = FormatDpone
 		verifyDpone(ctx, opts, files, r)
 	default:
-		return nil, fmt.Errorf("%s: no %s (pedigree) or %s (dpone): %w", opts.Dir, FileIndex, dponeIndex, ErrNotEvidence)
+		return nil, fmt.Errorf("%s: no %s (pedigree) or %s (dpone): %w", opts.Dir, FileIndex, FileDponeIndex, ErrNotEvidence)
 	}
 	r.Files = len(files)
 	return r, nil

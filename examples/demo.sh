@@ -45,16 +45,19 @@ pedigree digest --format base64 'dist/*'
 )
 
 # SBOMs of the project, its lock file (requirements.txt), its built wheel
-# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats.
-pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.cdx.json"
-pedigree sbom --dist dist --dist wheelhouse -o "$work/pedigree-demo.spdx.json"
-# The SBOM as a signed in-toto statement about the wheel and sdist (the key
-# is the one keygen wrote above).
-pedigree sbom --dist dist --dist wheelhouse --attest --key "$work/release.key" -o "$work/pedigree-demo.cdx.intoto.jsonl"
+# and sdist (dist/) and its dependency's wheel (wheelhouse/), both formats;
+# then the SBOM as a signed in-toto statement about the wheel and sdist (the
+# key is the one keygen wrote above).
+cp -R dist wheelhouse pyproject.toml README.md requirements.txt "$work/"
+(
+	cd "$work"
+	pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.cdx.json
+	pedigree sbom --dist dist --dist wheelhouse -o pedigree-demo.spdx.json
+	pedigree sbom --dist dist --dist wheelhouse --attest --key release.key -o pedigree-demo.cdx.intoto.jsonl
+)
 
 # Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
 # HMAC envelope, an index and a summary in one folder; then an auditor's check.
-cp -R dist pyproject.toml requirements.txt "$work/"
 (
 	cd "$work"
 	export PEDIGREE_HMAC_KEY=demo-secret
@@ -64,4 +67,29 @@ cp -R dist pyproject.toml requirements.txt "$work/"
 		--key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci
 	pedigree evidence verify evidence/v0.1.0 --key release.pub --hmac-key-env PEDIGREE_HMAC_KEY \
 		--subject dist/pedigree_demo-0.1.0-py3-none-any.whl --subject dist/pedigree_demo-0.1.0.tar.gz
+)
+
+# serve: an attestation store (SQLite) trusting the release key, on a free
+# loopback port. push sends the provenance, which the store verifies before
+# keeping it; verify --server then finds it by the artifacts' digests.
+(
+	cd "$work"
+	printf '\n$ pedigree serve token create --db sqlite:store.db --name demo >token.txt\n'
+	"$bin" serve token create --db sqlite:store.db --name demo >token.txt
+	export PEDIGREE_STORE_TOKEN=$(tail -n 1 token.txt)
+	printf '\n$ pedigree serve --db sqlite:store.db --key release.pub --listen 127.0.0.1:0 &\n'
+	"$bin" serve --db sqlite:store.db --key release.pub --listen 127.0.0.1:0 2>serve.log &
+	server=$!
+	url=
+	for _ in $(seq 100); do
+		url=$(grep -o 'url=http://[0-9.:]*' serve.log | cut -d= -f2 || true)
+		[ -n "$url" ] && break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { cat serve.log >&2; kill "$server"; exit 1; }
+	pedigree push --server "$url" demo.intoto.jsonl
+	pedigree verify --server "$url" --key release.pub dist/pedigree_demo-0.1.0-py3-none-any.whl dist/pedigree_demo-0.1.0.tar.gz
+	kill -TERM "$server"
+	wait "$server"
+	cat serve.log
 )

@@ -90,7 +90,7 @@ func Sign(key []byte, keyID, signedPath, fileSHA256Hex string) (*Envelope, error
 	}, nil
 }
 
-// SignBytes is Sign for a file whose content is data.
+// SignBytes is Sign for a file whose content is data, with Sign's errors.
 func SignBytes(key []byte, keyID, signedPath string, data []byte) (*Envelope, error) {
 	sum := sha256.Sum256(data)
 	return Sign(key, keyID, signedPath, hex.EncodeToString(sum[:]))
@@ -137,7 +137,8 @@ func (e *Envelope) Verify(key []byte, fileSHA256Hex string) error {
 	return nil
 }
 
-// VerifyBytes is Verify for a file whose content is data.
+// VerifyBytes is Verify for a file whose content is data, with Verify's
+// errors.
 func (e *Envelope) VerifyBytes(key, data []byte) error {
 	sum := sha256.Sum256(data)
 	return e.Verify(key, hex.EncodeToString(sum[:]))

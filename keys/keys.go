@@ -89,7 +89,8 @@ func CheckPublicKey(pub crypto.PublicKey) error {
 }
 
 // ID returns the key id pedigree uses for a public key: the lowercase hex
-// SHA-256 of its DER SubjectPublicKeyInfo.
+// SHA-256 of its DER SubjectPublicKeyInfo. It fails with ErrUnsupportedKey
+// for a key x509 cannot marshal.
 func ID(pub crypto.PublicKey) (string, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {

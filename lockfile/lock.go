@@ -199,7 +199,10 @@ type Problem struct {
 	Err      error
 }
 
+// Error returns "location: problem".
 func (p Problem) Error() string { return p.Location + ": " + p.Err.Error() }
+
+// Unwrap returns the problem's error, for errors.Is.
 func (p Problem) Unwrap() error { return p.Err }
 
 // Lock is a parsed lock file.

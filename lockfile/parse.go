@@ -70,7 +70,8 @@ func Parse(path string, data []byte) (*Lock, error) {
 	return ParseFormat(format, path, data)
 }
 
-// ParseFormat parses data as the given format, with Parse's rules.
+// ParseFormat parses data as the given format, with Parse's rules and
+// errors.
 func ParseFormat(format Format, path string, data []byte) (*Lock, error) {
 	if int64(len(data)) > DefaultMaxSize {
 		return nil, fmt.Errorf("%s: %d bytes, limit %d: %w", path, len(data), DefaultMaxSize, ErrTooLarge)

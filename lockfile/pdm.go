@@ -2,9 +2,9 @@ package lockfile
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/pypi"
 )
 
@@ -18,26 +18,20 @@ type pdmLock struct {
 }
 
 type pdmPackage struct {
-	Name         string    `toml:"name"`
-	Version      string    `toml:"version"`
-	Groups       []string  `toml:"groups"`
-	Marker       string    `toml:"marker"`
-	Extras       []string  `toml:"extras"`
-	Dependencies []string  `toml:"dependencies"`
-	Files        []pdmFile `toml:"files"`
-	Editable     bool      `toml:"editable"`
-	Path         string    `toml:"path"`
-	URL          string    `toml:"url"`
-	Git          string    `toml:"git"`
-	Hg           string    `toml:"hg"`
-	Ref          string    `toml:"ref"`
-	Revision     string    `toml:"revision"`
-}
-
-type pdmFile struct {
-	File string `toml:"file"`
-	URL  string `toml:"url"`
-	Hash string `toml:"hash"`
+	Name         string     `toml:"name"`
+	Version      string     `toml:"version"`
+	Groups       []string   `toml:"groups"`
+	Marker       string     `toml:"marker"`
+	Extras       []string   `toml:"extras"`
+	Dependencies []string   `toml:"dependencies"`
+	Files        []tomlFile `toml:"files"`
+	Editable     bool       `toml:"editable"`
+	Path         string     `toml:"path"`
+	URL          string     `toml:"url"`
+	Git          string     `toml:"git"`
+	Hg           string     `toml:"hg"`
+	Ref          string     `toml:"ref"`
+	Revision     string     `toml:"revision"`
 }
 
 // parsePDM parses a pdm.lock. pdm lists a package once more for each set
@@ -51,26 +45,22 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 		return nil, err
 	}
 	v := doc.Metadata.LockVersion
-	if v == "" {
-		return nil, fmt.Errorf("%s: metadata.lock_version: missing: %w", path, ErrFormat)
-	}
-	if major, _, _ := strings.Cut(v, "."); major != "3" && major != "4" {
-		return nil, fmt.Errorf("%s: metadata.lock_version: %q, want 3.x or 4.x: %w", path, v, ErrUnsupportedVersion)
+	if err := checkLockVersion(path, "metadata.lock_version", v, "3", "4"); err != nil {
+		return nil, err
 	}
 	l := &Lock{Format: FormatPDMLock, Path: path, Version: v, Generator: "pdm"}
 	for i, pp := range doc.Package {
 		field := fmt.Sprintf("package[%d]", i)
-		if !pypi.ValidName(pp.Name) {
-			return nil, fmt.Errorf("%s: %s.name: %q: %w", path, field, truncate(pp.Name), ErrSyntax)
+		p, err := lockedPackage(path, field, pp.Name, pp.Version)
+		if err != nil {
+			return nil, err
 		}
-		p := newPackage(pp.Name, pp.Version)
-		p.Location = field
 		p.Markers = pp.Marker
 		p.Extras = pp.Extras
 		for _, g := range pp.Groups {
 			p.addGroup(g)
 		}
-		if len(pp.Groups) > 0 && !containsString(pp.Groups, "default") {
+		if len(pp.Groups) > 0 && !slices.Contains(pp.Groups, "default") {
 			p.Scope = ScopeOptional
 		}
 		switch {
@@ -94,15 +84,10 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 			p.Source = Source{Kind: SourceIndex}
 		}
 		for j, pf := range pp.Files {
-			f := File{Name: pf.File, URL: pf.URL}
-			if f.Name == "" {
-				f.Name = urlFileName(pf.URL)
-			}
-			alg, h, err := parseHash(pf.Hash)
+			f, err := pf.file(true)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s.files[%d].hash: %w", path, field, j, err)
 			}
-			f.Hashes = digest.Set{alg: h}
 			p.Files = append(p.Files, f)
 		}
 		for j, ds := range pp.Dependencies {
@@ -118,13 +103,4 @@ func parsePDM(path string, data []byte) (*Lock, error) {
 		l.Packages = append(l.Packages, p)
 	}
 	return l, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/pypi"
 )
 
@@ -15,8 +14,8 @@ import (
 type poetryLock struct {
 	Package  []poetryPackage `toml:"package"`
 	Metadata struct {
-		LockVersion string                  `toml:"lock-version"`
-		Files       map[string][]poetryFile `toml:"files"`
+		LockVersion string                `toml:"lock-version"`
+		Files       map[string][]tomlFile `toml:"files"`
 	} `toml:"metadata"`
 }
 
@@ -28,16 +27,10 @@ type poetryPackage struct {
 	Groups       []string       `toml:"groups"`
 	Markers      any            `toml:"markers"`
 	Develop      bool           `toml:"develop"`
-	Files        []poetryFile   `toml:"files"`
+	Files        []tomlFile     `toml:"files"`
 	Dependencies map[string]any `toml:"dependencies"`
 	Source       *poetrySource  `toml:"source"`
 	Extras       map[string]any `toml:"extras"`
-}
-
-type poetryFile struct {
-	File string `toml:"file"`
-	Hash string `toml:"hash"`
-	URL  string `toml:"url"`
 }
 
 type poetrySource struct {
@@ -57,27 +50,23 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 		return nil, err
 	}
 	v := doc.Metadata.LockVersion
-	if v == "" {
-		return nil, fmt.Errorf("%s: metadata.lock-version: missing: %w", path, ErrFormat)
-	}
-	if major, _, _ := strings.Cut(v, "."); major != "1" && major != "2" {
-		return nil, fmt.Errorf("%s: metadata.lock-version: %q, want 1.x or 2.x: %w", path, v, ErrUnsupportedVersion)
+	if err := checkLockVersion(path, "metadata.lock-version", v, "1", "2"); err != nil {
+		return nil, err
 	}
 	l := &Lock{Format: FormatPoetryLock, Path: path, Version: v}
 	if m := poetryGeneratorRE.FindSubmatch(data); m != nil {
 		l.Generator = string(m[1])
 	}
-	legacyFiles := map[string][]poetryFile{}
+	legacyFiles := map[string][]tomlFile{}
 	for name, files := range doc.Metadata.Files {
 		legacyFiles[pypi.NormalizeName(name)] = files
 	}
 	for i, pp := range doc.Package {
 		field := fmt.Sprintf("package[%d]", i)
-		if !pypi.ValidName(pp.Name) {
-			return nil, fmt.Errorf("%s: %s.name: %q: %w", path, field, truncate(pp.Name), ErrSyntax)
+		p, err := lockedPackage(path, field, pp.Name, pp.Version)
+		if err != nil {
+			return nil, err
 		}
-		p := newPackage(pp.Name, pp.Version)
-		p.Location = field
 		p.Source = pp.Source.source(pp.Develop)
 		markers, err := poetryMarkers(pp.Markers)
 		if err != nil {
@@ -103,16 +92,9 @@ func parsePoetry(path string, data []byte) (*Lock, error) {
 			files = legacyFiles[p.NormalizedName]
 		}
 		for j, pf := range files {
-			f := File{Name: pf.File, URL: pf.URL}
-			if f.Name == "" && f.URL != "" {
-				f.Name = urlFileName(f.URL)
-			}
-			if pf.Hash != "" {
-				alg, h, err := parseHash(pf.Hash)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %s.files[%d].hash: %w", path, field, j, err)
-				}
-				f.Hashes = digest.Set{alg: h}
+			f, err := pf.file(false)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s.files[%d].hash: %w", path, field, j, err)
 			}
 			p.Files = append(p.Files, f)
 		}

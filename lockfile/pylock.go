@@ -69,20 +69,16 @@ func parsePylock(path string, data []byte) (*Lock, error) {
 	if err := decodeTOML(path, data, &doc); err != nil {
 		return nil, err
 	}
-	if doc.LockVersion == "" {
-		return nil, fmt.Errorf("%s: lock-version: missing: %w", path, ErrFormat)
-	}
-	if major, _, _ := strings.Cut(doc.LockVersion, "."); major != "1" {
-		return nil, fmt.Errorf("%s: lock-version: %q, want 1.x: %w", path, doc.LockVersion, ErrUnsupportedVersion)
+	if err := checkLockVersion(path, "lock-version", doc.LockVersion, "1"); err != nil {
+		return nil, err
 	}
 	l := &Lock{Format: FormatPylock, Path: path, Version: doc.LockVersion, Generator: doc.CreatedBy}
 	for i, pp := range doc.Packages {
 		field := fmt.Sprintf("packages[%d]", i)
-		if !pypi.ValidName(pp.Name) {
-			return nil, fmt.Errorf("%s: %s.name: %q: %w", path, field, truncate(pp.Name), ErrSyntax)
+		p, err := lockedPackage(path, field, pp.Name, pp.Version)
+		if err != nil {
+			return nil, err
 		}
-		p := newPackage(pp.Name, pp.Version)
-		p.Location = field
 		p.Markers = pp.Marker
 		switch {
 		case pp.VCS != nil:

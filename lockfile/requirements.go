@@ -2,6 +2,7 @@ package lockfile
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -389,18 +390,11 @@ func vcsOf(u string) (vcs, rest string, ok bool) {
 	return strings.ToLower(scheme), after, true
 }
 
-// isHexCommit reports whether s looks like a full commit id.
+// isHexCommit reports whether s looks like a full commit id: 40 or 64
+// hex digits, in either case.
 func isHexCommit(s string) bool {
-	if len(s) != 40 && len(s) != 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
+	_, err := hex.DecodeString(s)
+	return (len(s) == 40 || len(s) == 64) && err == nil
 }
 
 // vcsSource parses "git+https://host/repo.git@rev#egg=name" into a

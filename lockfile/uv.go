@@ -150,11 +150,10 @@ func parseUV(path string, data []byte) (*Lock, error) {
 	l.Packages = make([]Package, 0, len(doc.Package))
 	for i, up := range doc.Package {
 		field := fmt.Sprintf("package[%d]", i)
-		if !pypi.ValidName(up.Name) {
-			return nil, fmt.Errorf("%s: %s.name: %q: %w", path, field, truncate(up.Name), ErrSyntax)
+		p, err := lockedPackage(path, field, up.Name, up.Version)
+		if err != nil {
+			return nil, err
 		}
-		p := newPackage(up.Name, up.Version)
-		p.Location = field
 		src, err := up.Source.source(field + ".source")
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

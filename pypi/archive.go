@@ -1,7 +1,13 @@
 package pypi
 
 import (
+	"archive/zip"
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -46,6 +52,94 @@ func (o ArchiveOptions) maxMetadata() int64 {
 		return o.MaxMetadataSize
 	}
 	return DefaultMaxMetadataSize
+}
+
+// checkEntries fails with ErrTooLarge when an archive has more than
+// MaxEntries entries.
+func (o ArchiveOptions) checkEntries(n int) error {
+	if n > o.maxEntries() {
+		return fmt.Errorf("%d entries, limit %d: %w", n, o.maxEntries(), ErrTooLarge)
+	}
+	return nil
+}
+
+// totalSizeError is the error for entries whose sizes add up to more than
+// MaxTotalSize.
+func (o ArchiveOptions) totalSizeError() error {
+	return fmt.Errorf("uncompressed size over %d bytes: %w", o.maxTotal(), ErrTooLarge)
+}
+
+// openArchive reads the archive at path with read (ReadWheel, ReadSdist),
+// named by its base name.
+func openArchive[T any](path string, opts ArchiveOptions, read func(io.ReaderAt, int64, string, ArchiveOptions) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return zero, err
+	}
+	return read(f, fi.Size(), filepath.Base(path), opts)
+}
+
+// budgetReader fails with ErrTooLarge once more than left bytes are read.
+type budgetReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (b *budgetReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("decompressed data over the limit: %w", ErrTooLarge)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// readBudget counts bytes actually decompressed against the total limit.
+type readBudget struct {
+	left     int64
+	exceeded bool
+}
+
+func (b *readBudget) Write(p []byte) (int, error) {
+	b.left -= int64(len(p))
+	if b.left < 0 {
+		b.exceeded = true
+		return 0, ErrTooLarge
+	}
+	return len(p), nil
+}
+
+// readEntry reads one zip entry of at most max bytes.
+func readEntry(f *zip.File, max int64, budget *readBudget) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(max) {
+		return nil, fmt.Errorf("%d bytes, limit %d: %w", f.UncompressedSize64, max, ErrTooLarge)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	n, err := io.Copy(io.MultiWriter(&buf, budget), io.LimitReader(rc, max+1))
+	if err != nil {
+		if errors.Is(err, ErrTooLarge) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
+	}
+	if n > max {
+		return nil, fmt.Errorf("more than %d bytes: %w", max, ErrTooLarge)
+	}
+	return buf.Bytes(), nil
 }
 
 // CheckEntryName refuses archive entry names that could escape an

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/pedigree-dev/pedigree/internal/bundlejson"
 )
 
 // MaxPEP740Size bounds the PEP 740 objects ParseAttestationObject and
@@ -226,29 +228,13 @@ func (a *Attestation) validate(path string) error {
 // payload and one signature with an empty key id. It fails with ErrPEP740
 // when a transparency entry is not JSON.
 func (a *Attestation) BundleJSON() ([]byte, error) {
-	type sig struct {
-		Sig []byte `json:"sig"`
-	}
-	out := struct {
-		MediaType            string `json:"mediaType"`
-		VerificationMaterial struct {
-			Certificate struct {
-				RawBytes []byte `json:"rawBytes"`
-			} `json:"certificate"`
-			TlogEntries []json.RawMessage `json:"tlogEntries"`
-		} `json:"verificationMaterial"`
-		DSSEEnvelope struct {
-			Payload     []byte `json:"payload"`
-			PayloadType string `json:"payloadType"`
-			Signatures  []sig  `json:"signatures"`
-		} `json:"dsseEnvelope"`
-	}{MediaType: "application/vnd.dev.sigstore.bundle.v0.3+json"}
-	out.VerificationMaterial.Certificate.RawBytes = a.VerificationMaterial.Certificate
-	out.VerificationMaterial.TlogEntries = a.VerificationMaterial.TransparencyEntries
-	out.DSSEEnvelope.Payload = a.Envelope.Statement
-	out.DSSEEnvelope.PayloadType = PEP740PayloadType
-	out.DSSEEnvelope.Signatures = []sig{{Sig: a.Envelope.Signature}}
-	data, err := json.Marshal(out)
+	data, err := bundlejson.Marshal(bundlejson.DSSE{
+		Certificate: a.VerificationMaterial.Certificate,
+		TlogEntries: a.VerificationMaterial.TransparencyEntries,
+		PayloadType: PEP740PayloadType,
+		Payload:     a.Envelope.Statement,
+		Signature:   a.Envelope.Signature,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPEP740, err)
 	}

@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 )
 
@@ -27,18 +25,10 @@ type Sdist struct {
 	UncompressedSize int64 `json:"uncompressedSize"`
 }
 
-// OpenSdist reads the sdist at path; see ReadSdist.
+// OpenSdist reads the sdist at path; see ReadSdist for what it checks and
+// the errors it returns. A file that cannot be opened is the *fs.PathError.
 func OpenSdist(path string, opts ArchiveOptions) (*Sdist, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return ReadSdist(f, fi.Size(), filepath.Base(path), opts)
+	return openArchive(path, opts, ReadSdist)
 }
 
 // ReadSdist reads a source distribution in place (.tar.gz, and legacy
@@ -87,24 +77,6 @@ func ReadSdist(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Sd
 	return s, nil
 }
 
-// budgetReader fails with ErrTooLarge once more than left bytes are read.
-type budgetReader struct {
-	r    io.Reader
-	left int64
-}
-
-func (b *budgetReader) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		return 0, fmt.Errorf("decompressed data over the limit: %w", ErrTooLarge)
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.r.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
 // entry records one archive member and returns PKG-INFO content when the
 // member is a top-level PKG-INFO.
 func (s *Sdist) entry(name string, size int64, opts ArchiveOptions) (top string, isPkgInfo bool, err error) {
@@ -119,12 +91,12 @@ func (s *Sdist) entry(name string, size int64, opts ArchiveOptions) (top string,
 		return "", false, fmt.Errorf("entries under %q and %q: want one top-level directory: %w", truncate(s.Root), truncate(top), ErrSdist)
 	}
 	s.Entries++
-	if s.Entries > opts.maxEntries() {
-		return "", false, fmt.Errorf("more than %d entries: %w", opts.maxEntries(), ErrTooLarge)
+	if err := opts.checkEntries(s.Entries); err != nil {
+		return "", false, err
 	}
 	s.UncompressedSize += size
 	if size < 0 || s.UncompressedSize > opts.maxTotal() {
-		return "", false, fmt.Errorf("uncompressed size over %d bytes: %w", opts.maxTotal(), ErrTooLarge)
+		return "", false, opts.totalSizeError()
 	}
 	return top, rest == "PKG-INFO", nil
 }
@@ -202,8 +174,8 @@ func (s *Sdist) readZip(r io.ReaderAt, size int64, opts ArchiveOptions) (map[str
 	if err != nil {
 		return nil, fmt.Errorf("not a zip archive: %v: %w", err, ErrSdist)
 	}
-	if len(zr.File) > opts.maxEntries() {
-		return nil, fmt.Errorf("%d entries, limit %d: %w", len(zr.File), opts.maxEntries(), ErrTooLarge)
+	if err := opts.checkEntries(len(zr.File)); err != nil {
+		return nil, err
 	}
 	found := map[string][]byte{}
 	budget := &readBudget{left: opts.maxTotal()}

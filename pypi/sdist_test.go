@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -104,4 +105,29 @@ func TestZipSdist(t *testing.T) {
 	if err != nil || s.Entries != 2 || !s.Filename.Legacy {
 		t.Fatalf("got %+v, %v", s, err)
 	}
+}
+
+// FuzzReadSdist reads arbitrary bytes as a .tar.gz sdist: it must return
+// an sdist with its PKG-INFO or an error wrapping one of the package's
+// sentinels, within the limits given.
+func FuzzReadSdist(f *testing.F) {
+	f.Add(tarGz(f, []tar.Header{reg("demo-1.0/PKG-INFO"), reg("demo-1.0/setup.py")}, [][]byte{pkgInfo, []byte("")}))
+	f.Add(tarGz(f, []tar.Header{reg("demo-1.0/PKG-INFO"), {Name: "demo-1.0/up", Typeflag: tar.TypeSymlink, Linkname: "../../x"}}, [][]byte{pkgInfo, nil}))
+	if data, err := os.ReadFile(filepath.Join(testshared.Root(), "examples/demo/dist/pedigree_demo-0.1.0.tar.gz")); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := pypi.ReadSdist(bytes.NewReader(data), int64(len(data)), "demo-1.0.tar.gz", pypi.ArchiveOptions{MaxTotalSize: 1 << 20, MaxEntries: 1000})
+		if err != nil {
+			for _, e := range []error{pypi.ErrSdist, pypi.ErrTooLarge, pypi.ErrUnsafePath, pypi.ErrMetadata, pypi.ErrFilename} {
+				if errors.Is(err, e) {
+					return
+				}
+			}
+			t.Fatalf("error %v wraps no sentinel", err)
+		}
+		if s.Metadata == nil || s.UncompressedSize > 1<<20 || s.Entries > 1000 {
+			t.Fatalf("sdist beyond its limits or without PKG-INFO: %+v", s)
+		}
+	})
 }

@@ -7,13 +7,10 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -101,18 +98,10 @@ type EmbeddedSBOM struct {
 	Data []byte `json:"-"`
 }
 
-// OpenWheel reads the wheel at path; see ReadWheel.
+// OpenWheel reads the wheel at path; see ReadWheel for what it checks and
+// the errors it returns. A file that cannot be opened is the *fs.PathError.
 func OpenWheel(path string, opts ArchiveOptions) (*Wheel, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	return ReadWheel(f, fi.Size(), filepath.Base(path), opts)
+	return openArchive(path, opts, ReadWheel)
 }
 
 // ReadWheel reads a wheel in place: it parses the file name (name is the
@@ -139,8 +128,8 @@ func ReadWheel(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Wh
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a zip archive: %v: %w", name, err, ErrWheel)
 	}
-	if n := len(zr.File); n > opts.maxEntries() {
-		return nil, fmt.Errorf("%s: %d entries, limit %d: %w", name, n, opts.maxEntries(), ErrTooLarge)
+	if err := opts.checkEntries(len(zr.File)); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	w := &Wheel{Filename: fn}
 	files := map[string]*zip.File{}
@@ -161,7 +150,7 @@ func ReadWheel(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Wh
 		order = append(order, f.Name)
 		total += f.UncompressedSize64
 		if total > uint64(opts.maxTotal()) {
-			return nil, fmt.Errorf("%s: uncompressed size over %d bytes: %w", name, opts.maxTotal(), ErrTooLarge)
+			return nil, fmt.Errorf("%s: %w", name, opts.totalSizeError())
 		}
 		if top, _, ok := strings.Cut(f.Name, "/"); ok && strings.HasSuffix(top, ".dist-info") {
 			distInfos[top] = true
@@ -232,45 +221,6 @@ func ReadWheel(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Wh
 		w.SBOMs = append(w.SBOMs, EmbeddedSBOM{Path: p, Format: SBOMFormat(data), Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data})
 	}
 	return w, nil
-}
-
-// readBudget counts bytes actually decompressed against the total limit.
-type readBudget struct {
-	left     int64
-	exceeded bool
-}
-
-func (b *readBudget) Write(p []byte) (int, error) {
-	b.left -= int64(len(p))
-	if b.left < 0 {
-		b.exceeded = true
-		return 0, ErrTooLarge
-	}
-	return len(p), nil
-}
-
-// readEntry reads one zip entry of at most max bytes.
-func readEntry(f *zip.File, max int64, budget *readBudget) ([]byte, error) {
-	if f.UncompressedSize64 > uint64(max) {
-		return nil, fmt.Errorf("%d bytes, limit %d: %w", f.UncompressedSize64, max, ErrTooLarge)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
-	}
-	defer rc.Close()
-	var buf bytes.Buffer
-	n, err := io.Copy(io.MultiWriter(&buf, budget), io.LimitReader(rc, max+1))
-	if err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
-	}
-	if n > max {
-		return nil, fmt.Errorf("more than %d bytes: %w", max, ErrTooLarge)
-	}
-	return buf.Bytes(), nil
 }
 
 // newRecordHash returns a hash for a RECORD algorithm pedigree accepts

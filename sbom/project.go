@@ -371,36 +371,28 @@ func (t tomlTable) str(k string) (string, error) {
 
 // stringLists adds the sub-table k, a table of string arrays, to *dst.
 func (t tomlTable) stringLists(k string, dst *map[string][]string) error {
-	sub, err := t.table(k)
-	if err != nil {
-		return err
-	}
-	for _, name := range sub.keys() {
-		list, err := sub.strings(name)
-		if err != nil {
-			return err
-		}
-		if *dst == nil {
-			*dst = map[string][]string{}
-		}
-		(*dst)[name] = list
-	}
-	return nil
+	return addTable(t, k, dst, tomlTable.strings)
 }
 
 // stringsTable adds the sub-table k, a table of strings, to *dst.
 func (t tomlTable) stringsTable(k string, dst *map[string]string) error {
+	return addTable(t, k, dst, tomlTable.str)
+}
+
+// addTable adds each value of the sub-table k of t, read with get, to
+// *dst (made when there is a first value).
+func addTable[V any](t tomlTable, k string, dst *map[string]V, get func(tomlTable, string) (V, error)) error {
 	sub, err := t.table(k)
 	if err != nil {
 		return err
 	}
 	for _, name := range sub.keys() {
-		v, err := sub.str(name)
+		v, err := get(sub, name)
 		if err != nil {
 			return err
 		}
 		if *dst == nil {
-			*dst = map[string]string{}
+			*dst = map[string]V{}
 		}
 		(*dst)[name] = v
 	}

@@ -2,6 +2,7 @@ package sigstore
 
 import (
 	"crypto/x509"
+	"fmt"
 	"time"
 
 	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
@@ -46,6 +47,30 @@ type Certificate struct {
 	NotAfter  time.Time `json:"notAfter"`
 	// Raw is the DER certificate.
 	Raw []byte `json:"-"`
+}
+
+// CertificateUnverified summarizes the bundle's signing certificate (the
+// leaf of a chain) as the bundle carries it, WITHOUT verifying anything:
+// not the chain to a trusted root, not the signature, not the transparency
+// log. Anyone can put any certificate into a bundle, so use it to display
+// or route a bundle, never to decide anything; Verifier.VerifyBundle
+// returns the verified certificate (Result.Signer.Certificate).
+//
+// It returns nil and no error for a key-signed bundle, and an error
+// wrapping ErrBundle when the certificate's Fulcio extensions do not parse.
+func (b *Bundle) CertificateUnverified() (*Certificate, error) {
+	if !b.HasCertificate() {
+		return nil, nil
+	}
+	leaf, err := leafCertificate(b.b)
+	if err != nil {
+		return nil, err
+	}
+	s, err := certificate.SummarizeCertificate(leaf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: certificate: %v", ErrBundle, err)
+	}
+	return newCertificate(&s, leaf), nil
 }
 
 func newCertificate(s *certificate.Summary, leaf *x509.Certificate) *Certificate {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/keys"
@@ -163,5 +164,44 @@ func TestIdentityMismatch(t *testing.T) {
 				t.Errorf("got %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestCertificateUnverified checks that a bundle's certificate summary,
+// read without verification, is the one verification confirms, and that a
+// key-signed bundle has none.
+func TestCertificateUnverified(t *testing.T) {
+	staging, err := sigstore.ParseTrustedRoot(readTestdata(t, "staging-rekor2.trusted_root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact := fileDigest(t, filepath.Join("testdata", "a.txt"))
+	for _, tt := range []struct {
+		bundle string
+		opts   []sigstore.Option
+	}{
+		{bundle: "happy-path-v0.1.sigstore.json"},
+		{bundle: "happy-path-v0.3.sigstore.json"},
+		{bundle: "happy-path-intoto-in-dsse-v3.sigstore.json"},
+		{bundle: "rekor2-happy-path.sigstore.json", opts: []sigstore.Option{sigstore.WithTrustedRoot(staging)}},
+	} {
+		t.Run(tt.bundle, func(t *testing.T) {
+			b := parseTestBundle(t, tt.bundle)
+			got, err := b.CertificateUnverified()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := publicGoodVerifier(t, tt.opts...).VerifyBundle(b, sigstore.VerifyOptions{ArtifactDigest: artifact})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, res.Signer.Certificate) {
+				t.Errorf("CertificateUnverified() = %+v\nverified certificate %+v", got, res.Signer.Certificate)
+			}
+		})
+	}
+	c, err := parseTestBundle(t, "managed-key.sigstore.json").CertificateUnverified()
+	if c != nil || err != nil {
+		t.Errorf("key-signed bundle: CertificateUnverified() = %+v, %v; want nil, nil", c, err)
 	}
 }

@@ -365,10 +365,11 @@ func classify(err error) error {
 	return fmt.Errorf("%w: %v", ErrVerification, err)
 }
 
-// leafCertificate returns the signing certificate of the bundle being
-// verified.
-func leafCertificate(e *entity) (*x509.Certificate, error) {
-	vc, err := e.VerificationContent()
+// leafCertificate returns the signing certificate of a bundle: of the
+// entity being verified (parsed once for the whole verification), or of a
+// parsed sigstore-go bundle.
+func leafCertificate(b verify.VerificationProvider) (*x509.Certificate, error) {
+	vc, err := b.VerificationContent()
 	if err != nil {
 		return nil, fmt.Errorf("%w: verificationMaterial: %v", ErrBundle, err)
 	}

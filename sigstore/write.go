@@ -3,10 +3,10 @@ package sigstore
 import (
 	"bytes"
 	"crypto"
-	"encoding/json"
 	"fmt"
 
 	"github.com/pedigree-dev/pedigree/dsse"
+	"github.com/pedigree-dev/pedigree/internal/bundlejson"
 	"github.com/pedigree-dev/pedigree/keys"
 )
 
@@ -38,27 +38,7 @@ func NewDSSEBundle(env *dsse.Envelope, pub crypto.PublicKey) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrKey, err)
 	}
-	type sigJSON struct {
-		Sig []byte `json:"sig"`
-	}
-	out := struct {
-		MediaType            string `json:"mediaType"`
-		VerificationMaterial struct {
-			PublicKey struct {
-				Hint string `json:"hint"`
-			} `json:"publicKey"`
-		} `json:"verificationMaterial"`
-		DSSEEnvelope struct {
-			Payload     []byte    `json:"payload"`
-			PayloadType string    `json:"payloadType"`
-			Signatures  []sigJSON `json:"signatures"`
-		} `json:"dsseEnvelope"`
-	}{MediaType: MediaTypeBundleV03}
-	out.VerificationMaterial.PublicKey.Hint = id
-	out.DSSEEnvelope.Payload = env.Payload
-	out.DSSEEnvelope.PayloadType = env.PayloadType
-	out.DSSEEnvelope.Signatures = []sigJSON{{Sig: sig}}
-	data, err := json.Marshal(out)
+	data, err := bundlejson.Marshal(bundlejson.DSSE{KeyHint: id, PayloadType: env.PayloadType, Payload: env.Payload, Signature: sig})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBundle, err)
 	}

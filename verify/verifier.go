@@ -176,6 +176,11 @@ type Evaluation struct {
 	// signatures and for attestations whose signature failed); the CLI
 	// prints it only with --print-provenance.
 	Statement json.RawMessage `json:"statement,omitempty"`
+	// Certificate is the verified signing certificate (nil for key-signed
+	// attestations and failed signatures), for callers that need more of
+	// it than the identity and issuer (the attestation store derives a PEP
+	// 740 publisher from it).
+	Certificate *sigstore.Certificate `json:"-"`
 
 	err error
 }
@@ -706,6 +711,7 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 func (ev *Evaluation) describeSigner(res *sigstore.Result) {
 	if c := res.Signer.Certificate; c != nil {
 		ev.SignerIdentity, ev.SignerIssuer = c.SubjectAlternativeName, c.Issuer
+		ev.Certificate = c
 	}
 	ev.KeyID = res.Signer.KeyID
 	for _, t := range res.Timestamps {

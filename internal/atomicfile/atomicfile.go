@@ -104,7 +104,8 @@ func (f *File) Commit() error {
 	return nil
 }
 
-// Abort discards the temporary file. It does nothing after Commit.
+// Abort discards the temporary file and returns the error of removing it.
+// It does nothing after Commit.
 func (f *File) Abort() error {
 	if f.done {
 		return nil
@@ -114,7 +115,9 @@ func (f *File) Abort() error {
 	return os.Remove(f.File.Name())
 }
 
-// WriteFile writes data to path atomically (see Create and Commit).
+// WriteFile writes data to path atomically (see Create and Commit). It
+// fails with ErrExists when path exists and opts.Force is false, or with
+// the I/O error that stopped it; path is then left as it was.
 func WriteFile(path string, data []byte, opts Options) error {
 	f, err := Create(path, opts)
 	if err != nil {

@@ -104,7 +104,8 @@ func (d *Dir) Commit() error {
 	return nil
 }
 
-// Abort removes the temporary directory. It does nothing after Commit.
+// Abort removes the temporary directory and returns the error of removing
+// it. It does nothing after Commit.
 func (d *Dir) Abort() error {
 	if d.done {
 		return nil

@@ -12,10 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,7 +24,6 @@ import (
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/hmacenv"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
-	"github.com/pedigree-dev/pedigree/internal/progress"
 	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/provenance"
 	"github.com/pedigree-dev/pedigree/sigstore"
@@ -41,7 +39,7 @@ type attestFlags struct {
 	images, ociLayouts           []string
 	output                       string
 	appendLine, force, bundle    bool
-	key, passphraseEnv           string
+	signing                      signingKeyFlags
 	hmacKeyEnv, hmacKeyID        string
 	builderID, buildType         string
 	invocationID                 string
@@ -103,8 +101,9 @@ dpone's HMAC-SHA256 envelope over the output file's SHA-256, keyed with the
 value of the environment variable VAR (unset or empty: signature.missing_key,
 exit 2). It is evidence only for parties sharing the secret.
 
-Exit codes: 0 written, 2 bad flags or inputs (missing artifact, malformed list,
-wrong passphrase, existing output without --force), 3 I/O error.`,
+Exit codes: 0 written, 2 bad flags or inputs (malformed list, wrong
+passphrase, existing output without --force), 3 I/O error (a missing or
+unreadable input file).`,
 		Example: `  $ cd examples/demo
   $ pedigree attest dist/*
   warning: no git working tree here: the source repository and commit are not recorded
@@ -129,8 +128,7 @@ wrong passphrase, existing output without --force), 3 I/O error.`,
 	fl.StringVarP(&f.output, "output", "o", "", "write to `PATH` (- for stdout); default <first subject>.intoto.jsonl")
 	fl.BoolVar(&f.appendLine, "append", false, "add a line to an existing .intoto.jsonl")
 	fl.BoolVar(&f.force, "force", false, "overwrite an existing output (and HMAC envelope)")
-	fl.StringVar(&f.key, "key", "", "sign with the private key in `PATH` (PKCS#8 PEM, as pedigree keygen writes)")
-	fl.StringVar(&f.passphraseEnv, "passphrase-env", "", "the key's passphrase is in this environment `VARIABLE`")
+	addSigningKeyFlags(cmd, &f.signing, "")
 	fl.BoolVar(&f.bundle, "bundle", false, "with --key: write a Sigstore bundle v0.3 (public-key hint) instead of a DSSE line")
 	fl.StringVar(&f.hmacKeyEnv, "hmac-key-env", "", "also write <output>.hmac-sha256.json keyed with this environment `VARIABLE`")
 	fl.StringVar(&f.hmacKeyID, "hmac-key-id", "local-hmac", "the key_id written into the HMAC envelope")
@@ -143,7 +141,7 @@ wrong passphrase, existing output without --force), 3 I/O error.`,
 	fl.StringVar(&f.sourceURI, "source-uri", "", "source repository `URI` (default: detected)")
 	fl.StringVar(&f.sourceCommit, "source-commit", "", "source git commit `SHA` (default: detected)")
 	fl.StringVar(&f.lock, "lock", "", "record the packages of the lock `FILE` (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, pdm.lock) as resolvedDependencies")
-	fl.IntVarP(&f.jobs, "jobs", "j", 0, "files hashed at once (0: one per core)")
+	addJobsFlag(cmd, &f.jobs)
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return runAttest(a, cmd, f, args, format.value)
@@ -171,29 +169,32 @@ type attestResult struct {
 func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format string) error {
 	// Flag combinations first: nothing is read or written before they make sense.
 	switch {
-	case f.bundle && f.key == "":
+	case f.bundle && f.signing.key == "":
 		return usageError("--bundle needs --key: a Sigstore bundle carries a signature")
 	case f.bundle && f.appendLine:
 		return usageError("--append adds lines to an .intoto.jsonl; a Sigstore bundle is one JSON document")
-	case f.passphraseEnv != "" && f.key == "":
+	case f.signing.passphraseEnv != "" && f.signing.key == "":
 		return usageError("--passphrase-env is the passphrase of --key; no --key given")
 	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
 		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
-	case f.subjectsFile == "-" && containsString(args, "-"):
+	case f.subjectsFile == "-" && slices.Contains(args, "-"):
 		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
 	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
 		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
-	case f.jobs < 0:
-		return usageError("--jobs: want 0 or more, got %d", f.jobs)
+	}
+	if err := checkJobs(f.jobs); err != nil {
+		return err
 	}
 	var hmacKey []byte
 	if f.hmacKeyEnv != "" {
-		hmacKey = []byte(a.getenv(f.hmacKeyEnv))
-		if len(hmacKey) == 0 {
+		key, err := a.secretEnv("--hmac-key-env", f.hmacKeyEnv)
+		if err != nil {
 			// A missing key is bad input the user can fix, like a missing
-			// flag value, hence exit 2; never an unsigned output.
-			return usageError("--hmac-key-env %s: the variable is unset or empty: %v", f.hmacKeyEnv, hmacenv.ErrMissingKey)
+			// flag value, hence exit 2 (dpone's signature.missing_key);
+			// never an unsigned output.
+			return fmt.Errorf("%w: %w", err, hmacenv.ErrMissingKey)
 		}
+		hmacKey = key
 	}
 	ext, err := parseParams("--external-param", f.externalParams)
 	if err != nil {
@@ -203,15 +204,18 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if err != nil {
 		return err
 	}
-	var signer crypto.Signer
-	if f.key != "" {
-		if signer, err = loadSigner(a, f.key, f.passphraseEnv); err != nil {
-			return err
-		}
-	}
-	times, derive, err := buildTimes(a)
+	signer, err := f.signing.signer(a)
 	if err != nil {
 		return err
+	}
+	// With SOURCE_DATE_EPOCH, startedOn and finishedOn are that time and
+	// the invocation id is derived from the inputs.
+	started, derive, err := a.sourceDateEpoch()
+	if err != nil {
+		return err
+	}
+	if !derive {
+		started = a.now()
 	}
 	if f.output != "" && f.output != "-" {
 		if err := checkOutputs(f, f.output); err != nil {
@@ -243,7 +247,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if err != nil {
 		return err
 	}
-	finished := times[1]
+	finished := started
 	if !derive {
 		finished = a.now()
 	}
@@ -257,7 +261,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		ExternalParameters:   ext,
 		InternalParameters:   internal,
 		Byproducts:           byproducts,
-		StartedOn:            times[0],
+		StartedOn:            started,
 		FinishedOn:           finished,
 		DeriveInvocationID:   derive,
 	})
@@ -331,15 +335,6 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	return printAttestResult(a.stdout, res)
 }
 
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // parseParams turns K=V flag values into a map; a key given twice is a
 // usage error.
 func parseParams(flag string, kvs []string) (map[string]any, error) {
@@ -358,80 +353,6 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 		m[k] = v
 	}
 	return m, nil
-}
-
-// loadSigner reads a private key, decrypting it with the passphrase in the
-// named variable when there is one. Key problems are usage errors (exit 2).
-func loadSigner(a *app, path, passphraseEnv string) (crypto.Signer, error) {
-	data, err := readFileLimited(path, keys.MaxPEMSize)
-	if err != nil {
-		return nil, inputError("--key", err)
-	}
-	var pass []byte
-	if passphraseEnv != "" {
-		pass = []byte(a.getenv(passphraseEnv))
-		if len(pass) == 0 {
-			return nil, usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
-		}
-	}
-	signer, err := keys.ParsePrivateKeyPEM(data, pass)
-	switch {
-	case errors.Is(err, keys.ErrEncrypted):
-		return nil, usageError("--key %s: the key is encrypted: name the variable holding its passphrase with --passphrase-env", path)
-	case err != nil:
-		return nil, usageError("--key %s: %v", path, err)
-	}
-	return signer, nil
-}
-
-// readFileLimited reads a file of at most max bytes.
-func readFileLimited(path string, max int64) ([]byte, error) {
-	file, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return data, nil
-}
-
-// inputError makes a missing input file a usage error and leaves other I/O
-// errors as they are (exit 3).
-func inputError(what string, err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return usageError("%s: %v", what, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-// outputError makes "exists, no --force" a usage error.
-func outputError(err error) error {
-	if errors.Is(err, atomicfile.ErrExists) {
-		return usageError("%v", err)
-	}
-	return err
-}
-
-// buildTimes returns startedOn and finishedOn: SOURCE_DATE_EPOCH for both
-// when set (derive = true), else now (finishedOn is then taken again once
-// the work is done).
-func buildTimes(a *app) ([2]time.Time, bool, error) {
-	if s := a.getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || sec < 0 || sec > 253402300799 {
-			return [2]time.Time{}, false, usageError("SOURCE_DATE_EPOCH=%q: want seconds since 1970 (an integer)", s)
-		}
-		t := time.Unix(sec, 0).UTC()
-		return [2]time.Time{t, t}, true, nil
-	}
-	now := a.now()
-	return [2]time.Time{now, now}, false, nil
 }
 
 // checkOutputs refuses, before any work, an existing output (and HMAC
@@ -460,17 +381,8 @@ func checkOutputs(f *attestFlags, out string) error {
 func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDescriptor, error) {
 	var subjects []slsa.ResourceDescriptor
 	if len(args) > 0 {
-		terminal := a.getenv("TERM") != "dumb"
-		popts := progress.Options{Label: "hashing", Bytes: true}
-		if !terminal {
-			popts.Terminal = &terminal
-		}
-		bar := progress.New(a.stderr, popts)
-		dopts := digest.Options{Workers: f.jobs, Stdin: a.stdin}
-		if bar.Enabled() {
-			dopts.Progress = bar.Set
-		}
-		ds, err := digest.ExpandPaths(a.ctx, args, dopts)
+		bar, report := a.hashingProgress()
+		ds, err := digest.ExpandPaths(a.ctx, args, digest.Options{Workers: f.jobs, Stdin: a.stdin, Progress: report})
 		bar.Finish()
 		if err != nil {
 			return nil, subjectError("artifacts", err)
@@ -482,7 +394,7 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 		if f.subjectsFile != "-" {
 			file, err := os.Open(f.subjectsFile)
 			if err != nil {
-				return nil, inputError("--subjects-file", err)
+				return nil, fmt.Errorf("--subjects-file: %w", err)
 			}
 			defer file.Close()
 			r = file
@@ -508,6 +420,9 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 		subjects = append(subjects, s)
 	}
 	for _, dir := range f.ociLayouts {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("--oci-layout: %w", err)
+		}
 		ss, err := provenance.OCILayoutSubjects(a.ctx, dir)
 		if err != nil {
 			return nil, usageError("--oci-layout %v", err)
@@ -520,12 +435,13 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 	return subjects, nil
 }
 
-// subjectError maps subject problems to exit codes: bad lists, missing
-// files and the like are usage errors, reading errors are I/O errors.
+// subjectError maps subject problems to exit codes: bad lists and the like
+// are usage errors; missing files (and globs matching none) and reading
+// errors are I/O errors.
 func subjectError(what string, err error) error {
 	for _, e := range []error{
 		digest.ErrSubjectList, digest.ErrDuplicateSubject, digest.ErrNoSubjects, digest.ErrTooLarge,
-		digest.ErrNoMatch, digest.ErrStdin, digest.ErrUnsupportedFile, fs.ErrNotExist, fs.ErrPermission,
+		digest.ErrStdin, digest.ErrUnsupportedFile,
 	} {
 		if errors.Is(err, e) {
 			return usageError("%s: %v", what, err)
@@ -540,7 +456,7 @@ func hashByproducts(a *app, paths []string) ([]slsa.ResourceDescriptor, error) {
 	for _, p := range paths {
 		set, _, err := digest.File(a.ctx, p, digest.SHA256)
 		if err != nil {
-			return nil, inputError("--byproduct", err)
+			return nil, fmt.Errorf("--byproduct: %w", err)
 		}
 		out = append(out, slsa.ResourceDescriptor{Name: filepath.ToSlash(p), Digest: set})
 	}
@@ -620,10 +536,7 @@ func defaultOutput(subjects []slsa.ResourceDescriptor, bundle bool) string {
 	if len(subjects) != 1 {
 		return "multiple" + ext
 	}
-	base := subjects[0].Name
-	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
-		base = base[i+1:]
-	}
+	base := baseName(subjects[0].Name)
 	if base == "" || base == "." || base == ".." || base == "-" || strings.ContainsAny(base, "\x00:") {
 		base = "subject"
 	}
@@ -647,7 +560,7 @@ func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
 		case errors.Is(err, fs.ErrNotExist):
 			existing = nil
 		case err != nil:
-			return nil, inputError("--append", err)
+			return nil, fmt.Errorf("--append: %w", err)
 		}
 		if len(existing) > 0 {
 			if err := checkJSONL(existing); err != nil {
@@ -710,11 +623,7 @@ func printAttestResult(w io.Writer, res attestResult) error {
 	if res.Appended {
 		verb = "appended to"
 	}
-	noun := "subjects"
-	if res.Subjects == 1 {
-		noun = "subject"
-	}
-	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %d %s, build type %s, %s\n", verb, res.Output, res.Subjects, noun, buildType, signed); err != nil {
+	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %s, build type %s, %s\n", verb, res.Output, plural(res.Subjects, "subject", "subjects"), buildType, signed); err != nil {
 		return err
 	}
 	if res.HMACEnvelope != "" {

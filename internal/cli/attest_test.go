@@ -162,8 +162,8 @@ func TestAttestExitCodes(t *testing.T) {
 		{[]string{"attest", "-o", o, art}, nil, cli.ExitOK},
 		{[]string{"attest", "-o", o, art}, nil, cli.ExitUsage}, // exists
 		{[]string{"attest", "-o", o, "--force", art}, nil, cli.ExitOK},
-		{[]string{"attest", "-o", o, "--force", filepath.Join(dir, "missing.whl")}, nil, cli.ExitUsage},
-		{[]string{"attest", "-o", o, "--force", "--key", filepath.Join(dir, "missing.key"), art}, nil, cli.ExitUsage},
+		{[]string{"attest", "-o", o, "--force", filepath.Join(dir, "missing.whl")}, nil, cli.ExitInternal},
+		{[]string{"attest", "-o", o, "--force", "--key", filepath.Join(dir, "missing.key"), art}, nil, cli.ExitInternal},
 		{[]string{"attest", "-o", o, "--force", "--key", art, art}, nil, cli.ExitUsage}, // not a key
 		{[]string{"attest", "-o", o, "--force", "--hmac-key-env", "NOPE", art}, nil, cli.ExitUsage},
 		{[]string{"attest", "-o", o, "--force", art}, []string{"SOURCE_DATE_EPOCH=yesterday"}, cli.ExitUsage},

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pedigree-dev/pedigree/digest"
-	"github.com/pedigree-dev/pedigree/internal/progress"
 )
 
 // Output formats of pedigree digest; text is another name for sha256sum.
@@ -65,7 +64,8 @@ takes more than half a second.`,
 		"digest algorithms, comma-separated: "+fmt.Sprint(digest.Supported()))
 	dirHash := cmd.Flags().Bool("dir-hash", false, "one subject per directory PATH, digest dirHash1")
 	h1 := cmd.Flags().Bool("h1", false, "print dirHash1 values in Go's h1: base64 form (text output; implies --dir-hash)")
-	jobs := cmd.Flags().IntP("jobs", "j", 0, "files hashed at once (0: one per core)")
+	var jobs int
+	addJobsFlag(cmd, &jobs)
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		out := format.value
@@ -85,27 +85,19 @@ takes more than half a second.`,
 		if out == formatBase64 && !slices.Equal(chosen, []string{digest.SHA256}) {
 			return usageError("--format base64 carries sha256 only (slsa-github-generator's base64-subjects), not %v", chosen)
 		}
-		if *jobs < 0 {
-			return usageError("--jobs: want 0 or more, got %d", *jobs)
+		if err := checkJobs(jobs); err != nil {
+			return err
 		}
 
-		terminal := a.getenv("TERM") != "dumb"
-		opts := progress.Options{Label: "hashing", Bytes: true}
-		if !terminal {
-			opts.Terminal = &terminal
-		}
-		bar := progress.New(a.stderr, opts)
+		bar, report := a.hashingProgress()
 		defer bar.Finish()
-		dopts := digest.Options{
+		subjects, err := digest.ExpandPaths(a.ctx, args, digest.Options{
 			Algorithms: chosen,
-			Workers:    *jobs,
+			Workers:    jobs,
 			DirHash:    *dirHash,
 			Stdin:      a.stdin,
-		}
-		if bar.Enabled() {
-			dopts.Progress = bar.Set
-		}
-		subjects, err := digest.ExpandPaths(a.ctx, args, dopts)
+			Progress:   report,
+		})
 		bar.Finish()
 		if err != nil {
 			if errors.Is(err, digest.ErrStdin) || errors.Is(err, digest.ErrDuplicateSubject) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"crypto"
 	"errors"
 	"fmt"
 	"io"
@@ -17,11 +16,10 @@ import (
 	"github.com/pedigree-dev/pedigree/buildenv"
 	"github.com/pedigree-dev/pedigree/evidence"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
-	"github.com/pedigree-dev/pedigree/keys"
 )
 
 func newEvidenceCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "evidence",
 		Short: "Write and re-check a release evidence bundle (SBOMs, provenance, signature, index, summary)",
 		Long: `evidence create writes one folder of evidence for a release: an SPDX and a
@@ -29,13 +27,7 @@ CycloneDX SBOM, SLSA v1 provenance (DSSE-signed with --key), an HMAC-SHA256
 envelope in dpone's shape (with --hmac-key-env), evidence.json listing every
 file with its SHA-256 and size, and SUMMARY.md. evidence verify re-checks it.
 See docs/evidence.md for the bundle format and a runbook for every blocker.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("%s: missing subcommand (create or verify)", cmd.CommandPath())
-		},
-	}
-	cmd.AddCommand(newEvidenceCreateCmd(a), newEvidenceVerifyCmd(a))
-	return cmd
+	}, newEvidenceCreateCmd(a), newEvidenceVerifyCmd(a))
 }
 
 // createReport is what `evidence create --format json` prints.
@@ -53,10 +45,9 @@ type createReport struct {
 
 func newEvidenceCreateCmd(a *app) *cobra.Command {
 	var (
-		opts          evidence.CreateOptions
-		subjects      []string
-		keyPath       string
-		passphraseEnv string
+		opts     evidence.CreateOptions
+		subjects []string
+		signing  signingKeyFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "create --release NAME --subject FILE... [--key KEY | --hmac-key-env VAR]",
@@ -101,8 +92,7 @@ variable --hmac-key-env names, never from the command line.`,
 	f.StringVar(&opts.Repository, "repository", "", "source repository URL (default: detected)")
 	f.StringVar(&opts.Commit, "commit-sha", "", "source commit, 40 or 64 hex characters (default: detected)")
 	f.StringVar(&opts.BuilderID, "builder-id", "", "builder id URI (default: detected)")
-	f.StringVar(&keyPath, "key", "", "private key PEM to DSSE-sign the provenance with")
-	f.StringVar(&passphraseEnv, "passphrase-env", "", "environment `VARIABLE` holding the --key passphrase")
+	addSigningKeyFlags(cmd, &signing, "")
 	f.StringVar(&opts.HMACKeyEnv, "hmac-key-env", "", "environment `VARIABLE` holding the HMAC key")
 	f.StringVar(&opts.HMACKeyID, "hmac-key-id", evidence.DefaultHMACKeyID, "key_id written into the HMAC envelope")
 	f.BoolVar(&opts.AllowUnsigned, "allow-unsigned", false, "write unsigned evidence when no key is given")
@@ -125,13 +115,13 @@ variable --hmac-key-env names, never from the command line.`,
 		}
 		opts.Time = when
 		opts.ToolVersion = version
-		if keyPath != "" {
-			signer, err := loadSigner(a, keyPath, passphraseEnv)
+		if signing.key != "" {
+			signer, err := signing.signer(a)
 			if err != nil {
 				return err
 			}
 			opts.Signer = signer
-			opts.PublicKeyHint = publicKeyHint(keyPath)
+			opts.PublicKeyHint = publicKeyHint(signing.key)
 		}
 		if opts.HMACKeyEnv != "" {
 			opts.HMACKey = []byte(a.getenv(opts.HMACKeyEnv))
@@ -230,23 +220,6 @@ func publicKeyHint(keyPath string) string {
 		}
 	}
 	return "PUBLIC_KEY.pem"
-}
-
-// loadPublicKey reads a public key PEM (or the public half of an
-// unencrypted private key PEM).
-func loadPublicKey(path string) (crypto.PublicKey, error) {
-	data, err := readFileLimited(path, keys.MaxPEMSize)
-	if err != nil {
-		return nil, fmt.Errorf("--key: %w", err)
-	}
-	pub, err := keys.ParsePublicKeyPEM(data)
-	if err == nil {
-		return pub, nil
-	}
-	if signer, perr := keys.ParsePrivateKeyPEM(data, nil); perr == nil {
-		return signer.Public(), nil
-	}
-	return nil, usageError("--key %s: %v", path, err)
 }
 
 func writeCreated(w io.Writer, res *evidence.Result) error {
@@ -353,17 +326,14 @@ evidence needs a key; unsigned evidence passes only with --allow-unsigned.`,
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.Dir = args[0]
-		for _, k := range keyFiles {
-			pub, err := loadPublicKey(k)
-			if err != nil {
-				return err
-			}
-			opts.PublicKeys = append(opts.PublicKeys, pub)
+		pubs, err := loadPublicKeys(keyFiles)
+		if err != nil {
+			return err
 		}
+		opts.PublicKeys = pubs
 		if hmacEnv != "" {
-			opts.HMACKey = []byte(a.getenv(hmacEnv))
-			if len(opts.HMACKey) == 0 {
-				return usageError("--hmac-key-env %s: the variable is unset or empty", hmacEnv)
+			if opts.HMACKey, err = a.secretEnv("--hmac-key-env", hmacEnv); err != nil {
+				return err
 			}
 		}
 		opts.Subjects = expandGlobs(opts.Subjects)

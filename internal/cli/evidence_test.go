@@ -38,7 +38,7 @@ func TestEvidenceExitCodes(t *testing.T) {
 		{"blocked: missing subject", append(common, "--output-dir", out, "--key", key, "--subject", filepath.Join(work, "nope.whl")), cli.ExitFailed},
 		{"usage: no release", []string{"evidence", "create", "--subject", whl}, cli.ExitUsage},
 		{"usage: bad key file", append(common, "--output-dir", out, "--key", pub, "--subject", whl), cli.ExitUsage},
-		{"usage: no key file", append(common, "--output-dir", out, "--key", filepath.Join(work, "none.key"), "--subject", whl), cli.ExitUsage},
+		{"io: no key file", append(common, "--output-dir", out, "--key", filepath.Join(work, "none.key"), "--subject", whl), cli.ExitInternal},
 		{"created", append(common, "--output-dir", out, "--key", key, "--hmac-key-env", "HMAC", "--subject", whl), cli.ExitOK},
 		{"usage: exists", append(common, "--output-dir", out, "--key", key, "--subject", whl), cli.ExitUsage},
 		{"verified", []string{"evidence", "verify", out, "--key", pub, "--hmac-key-env", "HMAC", "--subject", whl}, cli.ExitOK},

@@ -32,7 +32,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"sbom", "--format", "xml"}, cli.ExitUsage},
 		{[]string{"sbom", "../../examples/demo", "-o", "out.json"}, cli.ExitUsage},
 		{[]string{"sbom", "../../examples/demo", "--format", "spdx-json", "--dist", "../../README.md"}, cli.ExitFailed},
-		{[]string{"sbom", "../../examples/demo/nope", "--format", "spdx-json"}, cli.ExitUsage},
+		{[]string{"sbom", "../../examples/demo/nope", "--format", "spdx-json"}, cli.ExitInternal},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -122,28 +122,17 @@ fails.`,
 		}
 		var head []byte
 		if !fi.IsDir() {
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			head, err = io.ReadAll(io.LimitReader(f, inspectHeadSize))
-			f.Close()
-			if err != nil {
+			if head, err = readHead(path, inspectHeadSize); err != nil {
 				return err
 			}
 		}
 		o := inspectOptions{format: format.value, trustedRoot: trustedRoot}
-		for _, k := range keyFiles {
-			pub, err := loadPublicKey(k)
-			if err != nil {
-				return err
-			}
-			o.keys = append(o.keys, pub)
+		if o.keys, err = loadPublicKeys(keyFiles); err != nil {
+			return err
 		}
 		if hmacEnv != "" {
-			o.hmacKey = []byte(a.getenv(hmacEnv))
-			if len(o.hmacKey) == 0 {
-				return usageError("--hmac-key-env %s: the variable is unset or empty", hmacEnv)
+			if o.hmacKey, err = a.secretEnv("--hmac-key-env", hmacEnv); err != nil {
+				return err
 			}
 		}
 		for _, in := range inspectors {
@@ -168,12 +157,39 @@ func matchSdist(path string, isDir bool, head []byte) bool {
 	return err == nil
 }
 
+// baseName is the last element of a path with '/' or '\' separators,
+// whatever the OS.
 func baseName(p string) string {
 	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
 		return p[i+1:]
 	}
 	return p
 }
+
+// rows writes inspect's text form: lines such as "FILE: wheel", and
+// "  key  value" rows whose values line up.
+type rows struct{ tw *tabwriter.Writer }
+
+func newRows(w io.Writer) rows { return rows{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)} }
+
+// line writes a line of its own (a heading; "" for a blank line).
+func (r rows) line(format string, args ...any) { fmt.Fprintf(r.tw, format+"\n", args...) }
+
+// add writes one row.
+func (r rows) add(k, v string) { fmt.Fprintf(r.tw, "  %s\t%s\n", k, v) }
+
+// list writes one row per value, the key on the first.
+func (r rows) list(k string, values []string) {
+	for i, v := range values {
+		if i > 0 {
+			k = ""
+		}
+		r.add(k, v)
+	}
+}
+
+// flush writes out what is buffered.
+func (r rows) flush() error { return r.tw.Flush() }
 
 // distSummary is the JSON form of an inspected distribution.
 type distSummary struct {
@@ -213,47 +229,44 @@ func inspectWheel(a *app, path string, o inspectOptions) error {
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(a.stdout, "%s: wheel\n", path)
-		row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-		row("name", w.Metadata.Name)
-		row("version", w.Metadata.Version)
+		r := newRows(a.stdout)
+		r.line("%s: wheel", path)
+		r.add("name", w.Metadata.Name)
+		r.add("version", w.Metadata.Version)
 		if w.Filename.Build != "" {
-			row("build", w.Filename.Build)
+			r.add("build", w.Filename.Build)
 		}
-		row("tags", w.Filename.TagString())
-		row("purl", purl)
-		row("sha256", sum[digest.SHA256])
-		row("size", fmt.Sprintf("%d bytes, %s, %d bytes uncompressed", size, plural(w.Entries, "file", "files"), w.UncompressedSize))
-		metadataRows(row, w.Metadata)
+		r.add("tags", w.Filename.TagString())
+		r.add("purl", purl)
+		r.add("sha256", sum[digest.SHA256])
+		r.add("size", fmt.Sprintf("%d bytes, %s, %d bytes uncompressed", size, plural(w.Entries, "file", "files"), w.UncompressedSize))
+		metadataRows(r, w.Metadata)
 		if w.Info.Generator != "" {
-			row("generator", w.Info.Generator)
+			r.add("generator", w.Info.Generator)
 		}
 		rc := w.Record
 		unhashed := plural(rc.Unhashed, "unhashed", "unhashed")
 		if rc.OK() {
-			row("record", fmt.Sprintf("OK: %s verified, %s", plural(rc.Verified, "file", "files"), unhashed))
+			r.add("record", fmt.Sprintf("OK: %s verified, %s", plural(rc.Verified, "file", "files"), unhashed))
 		} else {
-			row("record", fmt.Sprintf("FAILED: %s, %s verified, %s", plural(len(rc.Problems), "problem", "problems"), plural(rc.Verified, "file", "files"), unhashed))
+			r.add("record", fmt.Sprintf("FAILED: %s, %s verified, %s", plural(len(rc.Problems), "problem", "problems"), plural(rc.Verified, "file", "files"), unhashed))
 			for _, p := range rc.Problems {
 				line := p.Kind + " " + p.Path
 				if p.Detail != "" {
 					line += ": " + p.Detail
 				}
-				row("", line)
+				r.add("", line)
 			}
 		}
-		if len(w.SBOMs) == 0 {
-			row("sboms", "none")
+		sboms := []string{"none"}
+		if len(w.SBOMs) > 0 {
+			sboms = make([]string, len(w.SBOMs))
 		}
 		for i, s := range w.SBOMs {
-			k := ""
-			if i == 0 {
-				k = "sboms"
-			}
-			row(k, fmt.Sprintf("%s (%s, %d bytes, sha256 %s)", strings.TrimPrefix(s.Path, w.DistInfo+"/"), s.Format, s.Size, s.SHA256))
+			sboms[i] = fmt.Sprintf("%s (%s, %d bytes, sha256 %s)", strings.TrimPrefix(s.Path, w.DistInfo+"/"), s.Format, s.Size, s.SHA256)
 		}
-		if err := tw.Flush(); err != nil {
+		r.list("sboms", sboms)
+		if err := r.flush(); err != nil {
 			return err
 		}
 	}
@@ -264,36 +277,28 @@ func inspectWheel(a *app, path string, o inspectOptions) error {
 }
 
 // metadataRows prints the core metadata summary.
-func metadataRows(row func(k, v string), m *pypi.Metadata) {
-	row("metadata", m.MetadataVersion)
+func metadataRows(r rows, m *pypi.Metadata) {
+	r.add("metadata", m.MetadataVersion)
 	if m.Summary != "" {
-		row("summary", m.Summary)
+		r.add("summary", m.Summary)
 	}
 	switch {
 	case m.LicenseExpression != "":
-		row("license", m.LicenseExpression)
+		r.add("license", m.LicenseExpression)
 	case m.License != "":
 		l, _, _ := strings.Cut(m.License, "\n")
-		row("license", l+" (free text)")
+		r.add("license", l+" (free text)")
 	}
 	if m.RequiresPython != "" {
-		row("requires-python", m.RequiresPython)
-	}
-	list := func(k string, vs []string) {
-		for i, v := range vs {
-			if i > 0 {
-				k = ""
-			}
-			row(k, v)
-		}
+		r.add("requires-python", m.RequiresPython)
 	}
 	reqs := make([]string, len(m.RequiresDist))
-	for i, r := range m.RequiresDist {
-		reqs[i] = r.String()
+	for i, req := range m.RequiresDist {
+		reqs[i] = req.String()
 	}
-	list("requires-dist", reqs)
-	list("provides-extra", m.ProvidesExtra)
-	list("dynamic", m.Dynamic)
+	r.list("requires-dist", reqs)
+	r.list("provides-extra", m.ProvidesExtra)
+	r.list("dynamic", m.Dynamic)
 }
 
 func inspectSdist(a *app, path string, o inspectOptions) error {
@@ -310,17 +315,16 @@ func inspectSdist(a *app, path string, o inspectOptions) error {
 	if format == formatJSON {
 		return writeJSON(a.stdout, distSummary{Kind: "sdist", Path: path, Size: size, Digest: sum, PURL: purl, Sdist: s})
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(a.stdout, "%s: sdist\n", path)
-	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-	row("name", s.Metadata.Name)
-	row("version", s.Metadata.Version)
+	r := newRows(a.stdout)
+	r.line("%s: sdist", path)
+	r.add("name", s.Metadata.Name)
+	r.add("version", s.Metadata.Version)
 	if s.Filename.Legacy {
-		row("file name", "legacy (not PEP 625)")
+		r.add("file name", "legacy (not PEP 625)")
 	}
-	row("purl", purl)
-	row("sha256", sum[digest.SHA256])
-	row("size", fmt.Sprintf("%d bytes, %s, %d bytes uncompressed", size, plural(s.Entries, "file", "files"), s.UncompressedSize))
-	metadataRows(row, s.Metadata)
-	return tw.Flush()
+	r.add("purl", purl)
+	r.add("sha256", sum[digest.SHA256])
+	r.add("size", fmt.Sprintf("%d bytes, %s, %d bytes uncompressed", size, plural(s.Entries, "file", "files"), s.UncompressedSize))
+	metadataRows(r, s.Metadata)
+	return r.flush()
 }

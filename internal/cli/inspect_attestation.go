@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"crypto"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,9 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
-
-	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/digest"
@@ -37,7 +32,7 @@ func matchEvidenceDir(path string, isDir bool, head []byte) bool {
 	if !isDir {
 		return false
 	}
-	for _, name := range []string{evidence.FileIndex, "supply_chain_attestation.json"} {
+	for _, name := range []string{evidence.FileIndex, evidence.FileDponeIndex} {
 		if fi, err := os.Stat(filepath.Join(path, name)); err == nil && fi.Mode().IsRegular() {
 			return true
 		}
@@ -48,11 +43,7 @@ func matchEvidenceDir(path string, isDir bool, head []byte) bool {
 // matchJSON matches a file that starts like JSON: attestations of every
 // format, .intoto.jsonl, PSPF records.
 func matchJSON(path string, isDir bool, head []byte) bool {
-	if isDir {
-		return false
-	}
-	head = bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
-	return len(head) > 0 && head[0] == '{'
+	return !isDir && startsLikeJSONObject(head)
 }
 
 // inspectedItem is the JSON form of one attestation inspect read.
@@ -136,7 +127,10 @@ func inspectAttestations(a *app, path string, items []attestation.Item, o inspec
 		var opts []sigstore.Option
 		if o.trustedRoot != "" {
 			tr, err := sigstore.LoadTrustedRoot(o.trustedRoot)
-			if err != nil {
+			switch {
+			case err != nil && isIOError(err):
+				return fmt.Errorf("--trusted-root: %w", err)
+			case err != nil:
 				return usageError("--trusted-root: %v", err)
 			}
 			opts = append(opts, sigstore.WithTrustedRoot(tr))
@@ -188,22 +182,22 @@ func inspectAttestations(a *app, path string, items []attestation.Item, o inspec
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+		r := newRows(a.stdout)
 		for i, ii := range out {
 			if i > 0 {
-				fmt.Fprintln(tw)
+				r.line("")
 			}
-			fmt.Fprintf(tw, "%s: %s\n", ii.Source, formatName(attestation.Format(ii.Format)))
-			for _, r := range ii.rows {
-				fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
+			r.line("%s: %s", ii.Source, formatName(attestation.Format(ii.Format)))
+			for _, kv := range ii.rows {
+				r.add(kv[0], kv[1])
 			}
 			sig := ii.Signature.Status
 			if ii.Signature.Detail != "" {
 				sig += ": " + ii.Signature.Detail
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", "signature", sig)
+			r.add("signature", sig)
 		}
-		if err := tw.Flush(); err != nil {
+		if err := r.flush(); err != nil {
 			return err
 		}
 	}
@@ -253,9 +247,7 @@ func describeItem(it attestation.Item) *inspectedItem {
 		if hint := it.Bundle.KeyHint(); hint != "" {
 			ii.KeyIDs = append(ii.KeyIDs, hint)
 		}
-		if it.Bundle.HasCertificate() {
-			ii.Signer = certificateSigner(it.Bundle.Bytes())
-		}
+		ii.Signer = certificateSigner(it.Bundle)
 		if d := it.Bundle.UnverifiedMessageDigest(); d != nil {
 			ii.MessageDigest = d
 			for _, alg := range d.Algorithms() {
@@ -472,63 +464,40 @@ func inspectPSPF(a *app, path, kind string, rec *pspf.Record, o inspectOptions) 
 			Record *pspf.Record `json:"record"`
 		}{path, kind, rec})
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s: %s\n", path, kind)
-	pspfRows(rec, func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) })
-	return tw.Flush()
+	r := newRows(a.stdout)
+	r.line("%s: %s", path, kind)
+	pspfRows(rec, r.add)
+	return r.flush()
 }
 
-// certificateSigner reads the signing certificate's identity out of a
-// bundle's JSON without verifying it.
-func certificateSigner(bundleJSON []byte) *signerSummary {
-	var b struct {
-		VerificationMaterial struct {
-			Certificate *struct {
-				RawBytes []byte `json:"rawBytes"`
-			} `json:"certificate"`
-			Chain *struct {
-				Certificates []struct {
-					RawBytes []byte `json:"rawBytes"`
-				} `json:"certificates"`
-			} `json:"x509CertificateChain"`
-		} `json:"verificationMaterial"`
-	}
-	if json.Unmarshal(bundleJSON, &b) != nil {
-		return nil
-	}
-	var der []byte
-	switch vm := b.VerificationMaterial; {
-	case vm.Certificate != nil:
-		der = vm.Certificate.RawBytes
-	case vm.Chain != nil && len(vm.Chain.Certificates) > 0:
-		der = vm.Chain.Certificates[0].RawBytes
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil
-	}
-	s, err := certificate.SummarizeCertificate(cert)
+// certificateSigner reads the identity in a bundle's signing certificate,
+// without verifying it; nil for a key-signed bundle.
+func certificateSigner(b *sigstore.Bundle) *signerSummary {
+	c, err := b.CertificateUnverified()
 	if err != nil {
 		return &signerSummary{Identity: "(unreadable certificate: " + err.Error() + ")"}
 	}
-	e := s.Extensions
-	repo, ref := e.SourceRepositoryURI, e.SourceRepositoryRef
+	if c == nil {
+		return nil
+	}
+	repo, ref := c.SourceRepositoryURI, c.SourceRepositoryRef
 	if repo == "" {
-		repo, ref = e.GithubWorkflowRepository, e.GithubWorkflowRef
+		repo, ref = c.GithubWorkflowRepository, c.GithubWorkflowRef
 	}
 	return &signerSummary{
-		Identity:   s.SubjectAlternativeName,
-		Issuer:     e.Issuer,
+		Identity:   c.SubjectAlternativeName,
+		Issuer:     c.Issuer,
 		Repository: repo,
 		Ref:        ref,
-		Workflow:   e.BuildConfigURI,
-		Run:        e.RunInvocationURI,
-		CA:         s.CertificateIssuer,
-		NotBefore:  cert.NotBefore.UTC().Format("2006-01-02T15:04:05Z"),
+		Workflow:   c.BuildConfigURI,
+		Run:        c.RunInvocationURI,
+		CA:         c.CertificateIssuer,
+		NotBefore:  c.NotBefore.Format("2006-01-02T15:04:05Z"),
 	}
 }
 
-// inspectEvidenceDir shows an evidence folder; with a key it verifies it.
+// inspectEvidenceDir shows an evidence folder, pedigree's or dpone's; with
+// a key it verifies it.
 func inspectEvidenceDir(a *app, path string, o inspectOptions) error {
 	var rep *evidence.Report
 	if len(o.keys) > 0 || len(o.hmacKey) > 0 {
@@ -549,111 +518,98 @@ func inspectEvidenceDir(a *app, path string, o inspectOptions) error {
 	if err != nil {
 		return failed(fmt.Errorf("%s: %w", filepath.Join(path, evidence.FileIndex), err))
 	}
-	status := "not checked (give --key or --hmac-key-env)"
-	if rep != nil {
-		if rep.OK() {
-			status = "verified: " + strings.Join(rep.Verified, "; ")
-		} else {
-			status = fmt.Sprintf("FAILED: %s, first %s", plural(len(rep.Findings), "problem", "problems"), rep.Findings[0])
-		}
+	folder := inspectedFolder{
+		path: path, kind: "pedigree evidence folder", index: ix, verification: rep,
+		header:    fmt.Sprintf("pedigree evidence folder (schema %d)", ix.SchemaVersion),
+		unchecked: "give --key or --hmac-key-env",
 	}
-	if o.format == formatJSON {
-		if err := writeJSON(a.stdout, struct {
-			Path         string           `json:"path"`
-			Kind         string           `json:"kind"`
-			Index        *evidence.Index  `json:"index"`
-			Verification *evidence.Report `json:"verification,omitempty"`
-		}{path, "pedigree evidence folder", ix, rep}); err != nil {
-			return err
-		}
-	} else {
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s: pedigree evidence folder (schema %d)\n", path, ix.SchemaVersion)
-		row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-		row("release", ix.Release)
-		row("project", strings.TrimSpace(ix.Project.Name+" "+ix.Project.Version))
-		row("source", ix.Source.Repository)
-		row("commit", ix.Source.Commit)
-		row("builder", ix.Builder.ID)
-		row("created", ix.CreatedAt)
+	return folder.write(a, o, func(r rows, status string) {
+		r.add("release", ix.Release)
+		r.add("project", strings.TrimSpace(ix.Project.Name+" "+ix.Project.Version))
+		r.add("source", ix.Source.Repository)
+		r.add("commit", ix.Source.Commit)
+		r.add("builder", ix.Builder.ID)
+		r.add("created", ix.CreatedAt)
+		subjects := make([]string, len(ix.Subjects))
 		for i, s := range ix.Subjects {
-			k := ""
-			if i == 0 {
-				k = fmt.Sprintf("subjects (%d)", len(ix.Subjects))
-			}
-			row(k, fmt.Sprintf("%s sha256:%s", s.Name, s.SHA256))
+			subjects[i] = fmt.Sprintf("%s sha256:%s", s.Name, s.SHA256)
 		}
+		r.list(fmt.Sprintf("subjects (%d)", len(ix.Subjects)), subjects)
 		d := ix.Dependencies
 		if d.Lock != "" {
-			row("dependencies", fmt.Sprintf("%s from %s: %d runtime, %d dev, %d optional", plural(d.Packages, "package", "packages"), d.Lock, d.Runtime, d.Dev, d.Optional))
+			r.add("dependencies", fmt.Sprintf("%s from %s: %d runtime, %d dev, %d optional", plural(d.Packages, "package", "packages"), d.Lock, d.Runtime, d.Dev, d.Optional))
 		}
-		row("files", fmt.Sprintf("%d listed", len(ix.Files)))
-		row("signed with", describeSignature(ix.Signature))
-		row("signature", status)
-		row("verify with", ix.Verify)
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	if rep != nil && !rep.OK() {
-		return silentFailure()
-	}
-	return nil
+		r.add("files", fmt.Sprintf("%d listed", len(ix.Files)))
+		r.add("signed with", describeSignature(ix.Signature))
+		r.add("signature", status)
+		r.add("verify with", ix.Verify)
+	})
 }
 
 func inspectDponeDir(a *app, path string, o inspectOptions, rep *evidence.Report) error {
-	data, err := readFileLimited(filepath.Join(path, "supply_chain_attestation.json"), evidence.MaxIndexSize)
+	data, err := readFileLimited(filepath.Join(path, evidence.FileDponeIndex), evidence.MaxIndexSize)
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Release   string   `json:"release"`
-		Passed    bool     `json:"passed"`
-		Blockers  []string `json:"blockers"`
-		Artifacts []struct {
-			Name   string `json:"name"`
-			Path   string `json:"path"`
-			SHA256 string `json:"sha256"`
-		} `json:"artifacts"`
+	ix, err := evidence.ParseDponeIndex(data)
+	if err != nil {
+		return failed(fmt.Errorf("%s: not a dpone %s: %v", path, evidence.FileDponeIndex, err))
 	}
-	if err := json.Unmarshal(data, &b); err != nil {
-		return failed(fmt.Errorf("%s: not a dpone supply_chain_attestation.json: %v", path, err))
+	folder := inspectedFolder{
+		path: path, kind: "dpone evidence folder", index: json.RawMessage(data), verification: rep,
+		header:    "dpone evidence folder (supply-chain attest)",
+		unchecked: "give --hmac-key-env",
 	}
-	status := "not checked (give --hmac-key-env)"
-	if rep != nil {
-		if rep.OK() {
-			status = "verified: " + strings.Join(rep.Verified, "; ")
-		} else {
-			status = fmt.Sprintf("FAILED: %s, first %s", plural(len(rep.Findings), "problem", "problems"), rep.Findings[0])
+	return folder.write(a, o, func(r rows, status string) {
+		r.add("release", ix.Release)
+		r.add("passed", fmt.Sprint(ix.Passed != nil && *ix.Passed))
+		if len(ix.Blockers) > 0 {
+			r.add("blockers", strings.Join(ix.Blockers, ", "))
 		}
-	}
+		artifacts := make([]string, len(ix.Artifacts))
+		for i, art := range ix.Artifacts {
+			artifacts[i] = fmt.Sprintf("%s %s sha256:%s", art.Name, filepath.Base(art.Path), art.SHA256)
+		}
+		r.list("artifacts", artifacts)
+		r.add("signature", status)
+	})
+}
+
+// inspectedFolder is an evidence folder as inspect shows it.
+type inspectedFolder struct {
+	path, kind   string
+	header       string // the text form's first line, after the path
+	index        any    // the folder's index, for JSON
+	verification *evidence.Report
+	unchecked    string // how to have the folder verified
+}
+
+// write prints the folder as JSON (path, kind, index, verification) or
+// as the header and the rows addRows adds, given the verification status.
+// It returns silentFailure() when the verification ran and failed.
+func (f inspectedFolder) write(a *app, o inspectOptions, addRows func(r rows, status string)) error {
+	rep := f.verification
 	if o.format == formatJSON {
 		if err := writeJSON(a.stdout, struct {
 			Path         string           `json:"path"`
 			Kind         string           `json:"kind"`
-			Index        json.RawMessage  `json:"index"`
+			Index        any              `json:"index"`
 			Verification *evidence.Report `json:"verification,omitempty"`
-		}{path, "dpone evidence folder", json.RawMessage(data), rep}); err != nil {
+		}{f.path, f.kind, f.index, rep}); err != nil {
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "%s: dpone evidence folder (supply-chain attest)\n", path)
-		row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-		row("release", b.Release)
-		row("passed", fmt.Sprint(b.Passed))
-		if len(b.Blockers) > 0 {
-			row("blockers", strings.Join(b.Blockers, ", "))
+		status := "not checked (" + f.unchecked + ")"
+		switch {
+		case rep != nil && rep.OK():
+			status = "verified: " + strings.Join(rep.Verified, "; ")
+		case rep != nil:
+			status = fmt.Sprintf("FAILED: %s, first %s", plural(len(rep.Findings), "problem", "problems"), rep.Findings[0])
 		}
-		for i, art := range b.Artifacts {
-			k := ""
-			if i == 0 {
-				k = "artifacts"
-			}
-			row(k, fmt.Sprintf("%s %s sha256:%s", art.Name, filepath.Base(art.Path), art.SHA256))
-		}
-		row("signature", status)
-		if err := tw.Flush(); err != nil {
+		r := newRows(a.stdout)
+		r.line("%s: %s", f.path, f.header)
+		addRows(r, status)
+		if err := r.flush(); err != nil {
 			return err
 		}
 	}

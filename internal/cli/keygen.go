@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -63,9 +62,8 @@ the keyid pedigree writes into DSSE signatures.`,
 		}
 		var passphrase []byte
 		if passphraseEnv != "" {
-			passphrase = []byte(a.getenv(passphraseEnv))
-			if len(passphrase) == 0 {
-				return usageError("--passphrase-env %s: the variable is unset or empty", passphraseEnv)
+			if passphrase, err = a.secretEnv("--passphrase-env", passphraseEnv); err != nil {
+				return err
 			}
 		}
 		keyPath, pubPath := output+".key", output+".pub"
@@ -122,9 +120,5 @@ the keyid pedigree writes into DSSE signatures.`,
 // writeNew writes data to a new file (never replacing one) with perm,
 // turning "already exists" into a usage error.
 func writeNew(path string, data []byte, perm os.FileMode) error {
-	err := atomicfile.WriteFile(path, data, atomicfile.Options{Perm: perm})
-	if errors.Is(err, atomicfile.ErrExists) {
-		return usageError("%v", err)
-	}
-	return err
+	return outputError(atomicfile.WriteFile(path, data, atomicfile.Options{Perm: perm}))
 }

@@ -4,28 +4,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pedigree-dev/pedigree/internal/progress"
 	"github.com/pedigree-dev/pedigree/lockfile"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
 
 func newLockCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "lock",
 		Short: "Work with Python lock files (requirements, Pipfile.lock, poetry.lock, uv.lock, pylock.toml, pdm.lock)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("lock: missing subcommand (check)")
-		},
-	}
-	cmd.AddCommand(newLockCheckCmd(a))
-	return cmd
+	}, newLockCheckCmd(a))
 }
 
 func newLockCheckCmd(a *app) *cobra.Command {
@@ -58,31 +51,23 @@ or without dev packages).`,
 	format := addFormatFlag(cmd)
 	allowAbsent := cmd.Flags().Bool("allow-absent", false, "report locked packages with no file without failing")
 	lockFormat := cmd.Flags().String("lock-format", "", "lock file format, when not recognized: "+formatNames())
-	jobs := cmd.Flags().IntP("jobs", "j", 0, "files hashed at once (0: one per core)")
+	var jobs int
+	addJobsFlag(cmd, &jobs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if *jobs < 0 {
-			return usageError("--jobs: want 0 or more, got %d", *jobs)
+		if err := checkJobs(jobs); err != nil {
+			return err
 		}
 		opts := lockfile.Options{Format: lockfile.Format(*lockFormat)}
-		if *lockFormat != "" && !validFormat(opts.Format) {
+		if *lockFormat != "" && !slices.Contains(lockfile.Formats, opts.Format) {
 			return usageError("--lock-format: want one of %s, got %q", formatNames(), *lockFormat)
 		}
 		l, err := lockfile.ParseFile(args[0], opts)
 		if err != nil {
 			return lockError(err)
 		}
-		terminal := a.getenv("TERM") != "dumb"
-		popts := progress.Options{Label: "hashing", Bytes: true}
-		if !terminal {
-			popts.Terminal = &terminal
-		}
-		bar := progress.New(a.stderr, popts)
+		bar, report := a.hashingProgress()
 		defer bar.Finish()
-		copts := lockfile.CheckOptions{AllowAbsent: *allowAbsent, Workers: *jobs}
-		if bar.Enabled() {
-			copts.Progress = bar.Set
-		}
-		rep, err := lockfile.Check(a.ctx, l, args[1:], copts)
+		rep, err := lockfile.Check(a.ctx, l, args[1:], lockfile.CheckOptions{AllowAbsent: *allowAbsent, Workers: jobs, Progress: report})
 		bar.Finish()
 		if err != nil {
 			if errors.Is(err, lockfile.ErrNotDistribution) {
@@ -120,23 +105,6 @@ func formatNames() string {
 		s[i] = string(f)
 	}
 	return strings.Join(s, ", ")
-}
-
-func validFormat(f lockfile.Format) bool {
-	for _, g := range lockfile.Formats {
-		if f == g {
-			return true
-		}
-	}
-	return false
-}
-
-// plural returns "1 file" or "2 files".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) error {
@@ -193,7 +161,8 @@ func writeCheckText(w io.Writer, l *lockfile.Lock, rep *lockfile.CheckReport) er
 
 // lockDependencies reads the lock file of attest --lock and returns its
 // resolvedDependencies (lockfile.ResolvedDependencies); nil without a
-// lock. A lock that is missing or does not parse is bad input (exit 2);
+// lock. A lock that does not parse is bad input (exit 2), a missing one an
+// I/O error (exit 3);
 // problems pip would refuse it for are warnings, since the provenance
 // records what the build used.
 func lockDependencies(a *app, path string) ([]slsa.ResourceDescriptor, error) {
@@ -202,10 +171,10 @@ func lockDependencies(a *app, path string) ([]slsa.ResourceDescriptor, error) {
 	}
 	l, err := lockfile.ParseFile(path, lockfile.Options{})
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || isLockError(err) {
+		if isLockError(err) {
 			return nil, usageError("--lock: %v", err)
 		}
-		return nil, err
+		return nil, fmt.Errorf("--lock: %w", err)
 	}
 	if n := len(l.Problems); n > 0 {
 		fmt.Fprintf(a.stderr, "warning: --lock %s: %s pip would refuse (first: %v)\n", path, plural(n, "problem", "problems"), l.Problems[0])

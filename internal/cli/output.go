@@ -44,6 +44,14 @@ func addFormatFlag(cmd *cobra.Command, allowed ...string) *formatFlag {
 	return f
 }
 
+// plural returns "1 file" or "2 files": n and the noun that goes with it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 // writeJSON writes v as indented JSON followed by a newline, without HTML
 // escaping, the form every --format json output takes.
 func writeJSON(w io.Writer, v any) error {

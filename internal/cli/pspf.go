@@ -18,18 +18,12 @@ import (
 )
 
 func newPSPFCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "pspf",
 		Short: "PSPF (flavor) package provenance records",
 		Long: `Commands for the provenance record that flavor (provide-io/flavorpack) stores in
 the attestation slot of a PSPF package.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("%s: missing subcommand (see 'pedigree pspf --help')", cmd.CommandPath())
-		},
-	}
-	cmd.AddCommand(newPSPFRecordCmd(a))
-	return cmd
+	}, newPSPFRecordCmd(a))
 }
 
 // pspfReport is what `pspf record --format json` prints.
@@ -45,16 +39,15 @@ type pspfReport struct {
 
 func newPSPFRecordCmd(a *app) *cobra.Command {
 	var (
-		opts          pspf.Options
-		launcherPath  string
-		fingerprint   string
-		timestamp     string
-		subjects      []string
-		keyPath       string
-		passphraseEnv string
-		slot          bool
-		output        string
-		force         bool
+		opts         pspf.Options
+		launcherPath string
+		fingerprint  string
+		timestamp    string
+		subjects     []string
+		signing      signingKeyFlags
+		slot         bool
+		output       string
+		force        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "record",
@@ -105,8 +98,7 @@ exact bytes, the record, and the statement when there is one.`,
 	f.StringVar(&timestamp, "build-timestamp", "", "build time in seconds since 1970 (default SOURCE_DATE_EPOCH, else now)")
 	f.StringArrayVar(&subjects, "subject", nil, "package file: print an in-toto statement about it with the record as predicate (repeatable)")
 	f.BoolVar(&slot, "attestation-slot", false, `print the attestation slot content {"provenance": record}`)
-	f.StringVar(&keyPath, "key", "", "with --subject: private key PEM to sign the statement with (DSSE)")
-	f.StringVar(&passphraseEnv, "passphrase-env", "", "environment `VARIABLE` holding the --key passphrase")
+	addSigningKeyFlags(cmd, &signing, "with --subject: ")
 	f.StringVarP(&output, "output", "o", "", "write the bytes to this file (no trailing newline)")
 	f.BoolVar(&force, "force", false, "overwrite the output file")
 	for _, name := range []string{"builder-name", "builder-version", "platform-os", "platform-arch",
@@ -119,7 +111,7 @@ exact bytes, the record, and the statement when there is one.`,
 	format := addFormatFlag(cmd)
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if keyPath != "" && len(subjects) == 0 {
+		if signing.key != "" && len(subjects) == 0 {
 			return usageError("--key signs the statement: give --subject PKG too")
 		}
 		opts.SourceDateEpoch = a.getenv("SOURCE_DATE_EPOCH")
@@ -178,8 +170,8 @@ exact bytes, the record, and the statement when there is one.`,
 				return err
 			}
 			content, err = slsa.Canonical(report.Statement)
-			if err == nil && keyPath != "" {
-				signer, lerr := loadSigner(a, keyPath, passphraseEnv)
+			if err == nil && signing.key != "" {
+				signer, lerr := signing.signer(a)
 				if lerr != nil {
 					return lerr
 				}
@@ -202,7 +194,7 @@ exact bytes, the record, and the statement when there is one.`,
 
 		if output != "" {
 			if err := atomicfile.WriteFile(output, content, atomicfile.Options{Force: force}); err != nil {
-				return err
+				return outputError(err)
 			}
 			report.Output = output
 		}

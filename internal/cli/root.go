@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -17,7 +18,13 @@ func newRootCmd(a *app) *cobra.Command {
 container images, signs it, bundles it with SBOMs into release evidence, and
 verifies it offline before anything is installed.
 
-Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal error.`,
+Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal error.
+Every command applies the same rule to the files it is given: one that is
+missing or unreadable (or a glob that matches no file) is an I/O error, 3; one
+that was read but is not what the command takes is a usage error, 2, or a
+failed check, 1, when checking it is the command's job; an existing output
+without --force is a usage error, 2. evidence create alone reports missing
+inputs as blockers in its report (exit 1).`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -47,11 +54,28 @@ Exit codes: 0 ok, 1 verification or check failed, 2 usage, 3 I/O or internal err
 		newEvidenceCmd,
 		newPSPFCmd,
 		newDiffCmd,
+		newServeCmd,
+		newPushCmd,
 	} {
 		root.AddCommand(newCmd(a))
 	}
 	prepare(a, root)
 	return root
+}
+
+// groupCmd completes cmd, a command that only holds the subcommands subs
+// (evidence, lock, pspf): run alone, it is a usage error naming them.
+func groupCmd(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		var names []string
+		for _, sub := range c.Commands() {
+			names = append(names, sub.Name())
+		}
+		return usageError("%s: missing subcommand (%s)", c.CommandPath(), strings.Join(names, " or "))
+	}
+	cmd.AddCommand(subs...)
+	return cmd
 }
 
 // prepare turns cobra's argument validation errors into usage errors and

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,8 +62,8 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 	output := cmd.Flags().StringP("output", "o", "-", "output file, - for standard output")
 	force := cmd.Flags().Bool("force", false, "overwrite the output file if it exists")
 	attest := cmd.Flags().Bool("attest", false, "write the SBOM as a signed in-toto statement about the project's --dist files")
-	key := cmd.Flags().String("key", "", "with --attest: sign with the private key in `PATH` (PKCS#8 PEM, as pedigree keygen writes)")
-	passphraseEnv := cmd.Flags().String("passphrase-env", "", "with --attest: the key's passphrase is in this environment `VARIABLE`")
+	var signing signingKeyFlags
+	addSigningKeyFlags(cmd, &signing, "with --attest: ")
 	bundle := cmd.Flags().Bool("bundle", false, "with --attest: write a Sigstore bundle v0.3 (public-key hint) instead of a DSSE line")
 
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -82,12 +81,12 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 		}
 		var signer crypto.Signer
 		switch {
-		case *attest && *key == "":
+		case *attest && signing.key == "":
 			return usageError("--attest needs --key: the statement is signed")
-		case !*attest && (*key != "" || *passphraseEnv != "" || *bundle):
+		case !*attest && (signing.key != "" || signing.passphraseEnv != "" || *bundle):
 			return usageError("--key, --passphrase-env and --bundle go with --attest")
 		case *attest:
-			if signer, err = loadSigner(a, *key, *passphraseEnv); err != nil {
+			if signer, err = signing.signer(a); err != nil {
 				return err
 			}
 		}
@@ -139,10 +138,7 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 			return err
 		}
 		if err := atomicfile.WriteFile(*output, data, atomicfile.Options{Force: *force}); err != nil {
-			if errors.Is(err, atomicfile.ErrExists) {
-				return usageError("%v", err)
-			}
-			return err
+			return outputError(err)
 		}
 		s := inv.Summary()
 		from := ""
@@ -154,17 +150,17 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 			name += " " + s.Version
 		}
 		if s.Artifacts > 0 {
-			name += fmt.Sprintf(" (%d distribution file%s)", s.Artifacts, pluralS(s.Artifacts))
+			name += " (" + plural(s.Artifacts, "distribution file", "distribution files") + ")"
 		}
 		signed := ""
 		switch res.Kind {
 		case "dsse":
-			signed = fmt.Sprintf("; in-toto statement about %d subject%s, DSSE-signed (%s, keyid %s)", res.Subjects, pluralS(res.Subjects), res.KeyAlgorithm, res.KeyID)
+			signed = fmt.Sprintf("; in-toto statement about %s, DSSE-signed (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
 		case "sigstore-bundle":
-			signed = fmt.Sprintf("; in-toto statement about %d subject%s, Sigstore bundle v0.3 (%s, keyid %s)", res.Subjects, pluralS(res.Subjects), res.KeyAlgorithm, res.KeyID)
+			signed = fmt.Sprintf("; in-toto statement about %s, Sigstore bundle v0.3 (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
 		}
-		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %d package%s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
-			*output, sbomTitle(f), name, s.Packages, pluralS(s.Packages), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
+		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
+			*output, sbomTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
 		return err
 	}
 	return cmd
@@ -225,7 +221,7 @@ func expandDists(values []string) ([]string, error) {
 				return nil, usageError("--dist %s: %v", v, err)
 			}
 			if len(matches) == 0 {
-				return nil, usageError("--dist %s: matches no file", v)
+				return nil, fmt.Errorf("--dist %s: matches no file", v)
 			}
 			out = append(out, matches...)
 			continue
@@ -263,20 +259,12 @@ func sbomTitle(f sbom.Format) string {
 	return "CycloneDX 1.6"
 }
 
-// pluralS is the "s" of a plural noun.
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 // sbomInputError maps an error reading the project, lock or dists: a file
-// that is missing or unreadable is a usage error (exit 2, as attest does), one
-// whose content is rejected a failed check (exit 1).
+// that is missing or unreadable is an I/O error (exit 3), one whose content
+// is rejected a failed check (exit 1).
 func sbomInputError(err error) error {
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-		return usageError("%v", err)
+	if isIOError(err) {
+		return err
 	}
 	return failed(err)
 }

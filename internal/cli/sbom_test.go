@@ -140,18 +140,19 @@ func TestSBOMAttestUsage(t *testing.T) {
 	tests := []struct {
 		args []string
 		msg  string
+		want int
 	}{
-		{[]string{"sbom", demo, "--attest", "--format", "spdx-json"}, "--attest needs --key"},
-		{[]string{"sbom", demo, "--key", key, "--format", "spdx-json"}, "go with --attest"},
-		{[]string{"sbom", demo, "--attest", "--key", key, "--format", "spdx-json"}, "add them with --dist"},
-		{[]string{"sbom", demo, "--attest", "--key", key, "--dist", demo + "/wheelhouse", "--format", "spdx-json"}, "none of pedigree-demo's was given"},
-		{[]string{"sbom", demo, "--attest", "--key", "nope.key", "--dist", demo + "/dist", "--format", "spdx-json"}, "--key"},
+		{[]string{"sbom", demo, "--attest", "--format", "spdx-json"}, "--attest needs --key", cli.ExitUsage},
+		{[]string{"sbom", demo, "--key", key, "--format", "spdx-json"}, "go with --attest", cli.ExitUsage},
+		{[]string{"sbom", demo, "--attest", "--key", key, "--format", "spdx-json"}, "add them with --dist", cli.ExitUsage},
+		{[]string{"sbom", demo, "--attest", "--key", key, "--dist", demo + "/wheelhouse", "--format", "spdx-json"}, "none of pedigree-demo's was given", cli.ExitUsage},
+		{[]string{"sbom", demo, "--attest", "--key", "nope.key", "--dist", demo + "/dist", "--format", "spdx-json"}, "--key", cli.ExitInternal}, // a missing file: I/O
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[2:], " "), func(t *testing.T) {
 			code, _, stderr := run(t, "", tt.args...)
-			if code != cli.ExitUsage {
-				t.Fatalf("exit %d, want %d (%s)", code, cli.ExitUsage, stderr)
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d (%s)", code, tt.want, stderr)
 			}
 			if !strings.Contains(stderr, tt.msg) {
 				t.Errorf("stderr %q does not mention %q", stderr, tt.msg)

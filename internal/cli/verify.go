@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -43,6 +42,7 @@ type verifyFlags struct {
 	resourceURI    string
 	levels         []string
 	keyID          string
+	server         string
 }
 
 func newVerifyCmd(a *app) *cobra.Command {
@@ -77,33 +77,17 @@ Exit codes: 0 every artifact verified, 1 a verification failed, 2 usage,
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.provenance, "provenance", nil, "attestation file, or a directory of them (repeatable)")
-	fl.StringVar(&f.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json (default: the public-good root built into pedigree)")
-	fl.StringArrayVar(&f.keys, "key", nil, "PEM public key: verify key-signed attestations with it (repeatable)")
-	fl.StringVar(&f.issuer, "cert-oidc-issuer", "", "OIDC issuer the signing certificate must carry")
-	fl.StringVar(&f.issuerRegexp, "cert-oidc-issuer-regexp", "", "regular expression the certificate's OIDC issuer must match")
-	fl.StringVar(&f.identity, "cert-identity", "", "identity (subject alternative name) the signing certificate must carry")
-	fl.StringVar(&f.identityRegexp, "cert-identity-regexp", "", "regular expression the certificate's identity must match")
-	fl.StringVar(&f.publisher, "publisher", "", "PyPI Trusted Publisher the signer must be: github:OWNER/REPO[@WORKFLOW] or gitlab:NAMESPACE/PROJECT[@FILE]")
-	addProvenancePolicyFlags(cmd, f)
-	fl.StringVar(&f.verifierID, "verifier-id", "", "SLSA verification summary: the verifier that must have issued it")
-	fl.StringVar(&f.resourceURI, "resource-uri", "", "SLSA verification summary: the resource it must be about")
-	fl.StringArrayVar(&f.levels, "verified-level", nil, "SLSA verification summary: a level it must claim, e.g. SLSA_BUILD_LEVEL_2 (repeatable)")
-	fl.StringVar(&f.keyID, "public-key-id", "", "the key id the verifying signature must carry (DSSE keyid, or a bundle's key hint)")
+	fl.StringVar(&f.server, "server", "", "attestation store (pedigree serve) to fetch the artifacts' attestations from by digest, http://HOST:PORT; its token, if it needs one for reads, from $"+storeTokenEnv)
+	addTrustFlags(cmd, f)
 	fl.BoolVar(&f.print, "print-provenance", false, "print each verified statement (JSON, one per line) to stdout; status lines then go to stderr")
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if len(f.provenance) == 0 {
-			return usageError("verify: give at least one attestation with --provenance")
+		if len(f.provenance) == 0 && f.server == "" {
+			return usageError("verify: give at least one attestation with --provenance, or a store with --server")
 		}
-		pol, err := f.policy()
+		pol, err := f.trustPolicy()
 		if err != nil {
 			return err
-		}
-		if len(f.keys) > 0 && pol.Identity != nil {
-			return usageError("verify: --key and --cert-identity/--cert-oidc-issuer are exclusive: a key-signed attestation has no certificate")
-		}
-		if len(f.keys) > 0 && pol.Publisher != nil {
-			return usageError("verify: --key and --publisher are exclusive: a Trusted Publisher signs with a certificate")
 		}
 		rep, err := runVerify(a, f, pol, args)
 		if err != nil {
@@ -129,6 +113,24 @@ Exit codes: 0 every artifact verified, 1 a verification failed, 2 usage,
 		return nil
 	}
 	return cmd
+}
+
+// addTrustFlags registers the trust and policy flags pedigree verify shares
+// with pedigree serve, which verifies what it stores as verify would.
+func addTrustFlags(cmd *cobra.Command, f *verifyFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json (default: the public-good root built into pedigree)")
+	fl.StringArrayVar(&f.keys, "key", nil, "PEM public key: verify key-signed attestations with it (repeatable)")
+	fl.StringVar(&f.issuer, "cert-oidc-issuer", "", "OIDC issuer the signing certificate must carry")
+	fl.StringVar(&f.issuerRegexp, "cert-oidc-issuer-regexp", "", "regular expression the certificate's OIDC issuer must match")
+	fl.StringVar(&f.identity, "cert-identity", "", "identity (subject alternative name) the signing certificate must carry")
+	fl.StringVar(&f.identityRegexp, "cert-identity-regexp", "", "regular expression the certificate's identity must match")
+	fl.StringVar(&f.publisher, "publisher", "", "PyPI Trusted Publisher the signer must be: github:OWNER/REPO[@WORKFLOW] or gitlab:NAMESPACE/PROJECT[@FILE]")
+	addProvenancePolicyFlags(cmd, f)
+	fl.StringVar(&f.verifierID, "verifier-id", "", "SLSA verification summary: the verifier that must have issued it")
+	fl.StringVar(&f.resourceURI, "resource-uri", "", "SLSA verification summary: the resource it must be about")
+	fl.StringArrayVar(&f.levels, "verified-level", nil, "SLSA verification summary: a level it must claim, e.g. SLSA_BUILD_LEVEL_2 (repeatable)")
+	fl.StringVar(&f.keyID, "public-key-id", "", "the key id the verifying signature must carry (DSSE keyid, or a bundle's key hint)")
 }
 
 // addProvenancePolicyFlags registers the SLSA policy flags with
@@ -195,10 +197,51 @@ func (f *verifyFlags) policy() (verify.Policy, error) {
 	return pol, nil
 }
 
-// runVerify loads the trust material, artifacts and attestations and
-// verifies. Unreadable inputs are I/O errors (exit 3); attestations that
-// are not well-formed are reported as failed attestations.
+// trustPolicy is policy with the checks of flags that exclude each other.
+func (f *verifyFlags) trustPolicy() (verify.Policy, error) {
+	pol, err := f.policy()
+	if err != nil {
+		return pol, err
+	}
+	if len(f.keys) > 0 && pol.Identity != nil {
+		return pol, usageError("verify: --key and --cert-identity/--cert-oidc-issuer are exclusive: a key-signed attestation has no certificate")
+	}
+	if len(f.keys) > 0 && pol.Publisher != nil {
+		return pol, usageError("verify: --key and --publisher are exclusive: a Trusted Publisher signs with a certificate")
+	}
+	return pol, nil
+}
+
+// runVerify loads the trust material, artifacts and attestations (from
+// --provenance and --server) and verifies. Unreadable inputs are I/O errors
+// (exit 3); attestations that are not well-formed are reported as failed
+// attestations.
 func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verify.Report, error) {
+	v, err := newVerifier(f)
+	if err != nil {
+		return nil, err
+	}
+	arts, err := parseArtifacts(args)
+	if err != nil {
+		return nil, err
+	}
+	items, unreadable, err := readAttestations(f.provenance)
+	if err != nil {
+		return nil, err
+	}
+	if f.server != "" {
+		fetched, bad, err := fetchAttestations(a, f.server, arts)
+		if err != nil {
+			return nil, err
+		}
+		items, unreadable = append(items, fetched...), append(unreadable, bad...)
+	}
+	return v.Verify(a.ctx, verify.Options{Artifacts: arts, Attestations: items, Unreadable: unreadable, Policy: pol})
+}
+
+// newVerifier loads the trust material the flags name: a trusted root
+// (default: the public-good root built in) and public keys.
+func newVerifier(f *verifyFlags) (*verify.Verifier, error) {
 	var opts []verify.Option
 	if f.trustedRoot != "" {
 		tr, err := sigstore.LoadTrustedRoot(f.trustedRoot)
@@ -214,7 +257,7 @@ func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verif
 	if len(f.keys) > 0 {
 		var pubs []crypto.PublicKey
 		for _, path := range f.keys {
-			data, err := readSmallFile(path, keys.MaxPEMSize)
+			data, err := readFileLimited(path, keys.MaxPEMSize)
 			if err != nil {
 				return nil, err
 			}
@@ -228,20 +271,7 @@ func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verif
 		}
 		opts = append(opts, verify.WithPublicKeys(pubs...))
 	}
-	v, err := verify.New(opts...)
-	if err != nil {
-		return nil, err
-	}
-
-	arts, err := parseArtifacts(args)
-	if err != nil {
-		return nil, err
-	}
-	items, unreadable, err := readAttestations(f.provenance)
-	if err != nil {
-		return nil, err
-	}
-	return v.Verify(a.ctx, verify.Options{Artifacts: arts, Attestations: items, Unreadable: unreadable, Policy: pol})
+	return verify.New(opts...)
 }
 
 // readAttestations reads every attestation in paths (files, and the files
@@ -314,18 +344,8 @@ func readAttestations(paths []string) ([]attestation.Item, []verify.Unreadable, 
 // startsWithBrace reports whether a file's first non-space byte is "{", the
 // start of every attestation format, reading at most 4 KiB.
 func startsWithBrace(path string) (bool, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer fh.Close()
-	buf := make([]byte, 4096)
-	n, err := io.ReadFull(fh, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return false, err
-	}
-	head := bytes.TrimLeft(bytes.TrimPrefix(buf[:n], []byte("\xef\xbb\xbf")), " \t\r\n")
-	return len(head) > 0 && head[0] == '{', nil
+	head, err := readHead(path, 4096)
+	return err == nil && startsLikeJSONObject(head), err
 }
 
 // digestAlgorithmRE matches digest algorithm names as in-toto spells them
@@ -358,29 +378,6 @@ func parseArtifacts(args []string) ([]verify.Artifact, error) {
 		}
 	}
 	return arts, nil
-}
-
-// isIOError reports whether err comes from the file system rather than
-// from the content.
-func isIOError(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)
-}
-
-func readSmallFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, usageError("%s: more than %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 // writeVerifyText prints one line per artifact: PASSED or FAILED with the
