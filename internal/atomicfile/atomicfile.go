@@ -20,6 +20,9 @@ import (
 var (
 	// ErrExists: the destination exists and overwriting was not allowed.
 	ErrExists = errors.New("already exists (use --force to overwrite)")
+	// ErrNotRegular: the destination exists and is a directory, a socket or
+	// another file that an output must not replace.
+	ErrNotRegular = errors.New("exists and is not a regular file")
 	// ErrUnsafePath: a path from an input would leave the output directory.
 	ErrUnsafePath = errors.New("path escapes the output directory")
 )
@@ -47,11 +50,29 @@ type File struct {
 	path string
 	opts Options
 	done bool
+	// stream is set when path is a character device or a named pipe
+	// (/dev/null, /dev/stdout, a FIFO): it is written in place, since there
+	// is no file to replace.
+	stream bool
 }
 
 // Create starts writing path. It fails early with ErrExists when path exists
-// and opts.Force is false (Commit checks again, atomically).
+// and opts.Force is false (Commit checks again, atomically), and with
+// ErrNotRegular when path is a directory or another kind of file that cannot
+// be replaced by an output. A character device or named pipe (/dev/null,
+// /dev/stdout, a FIFO) is written to directly: there is nothing to replace,
+// so neither a temporary file nor Force is involved.
 func Create(path string, opts Options) (*File, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 {
+			out, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("create %s: %w", path, err)
+			}
+			return &File{File: out, path: path, opts: opts, stream: true}, nil
+		}
+		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
+	}
 	if !opts.Force {
 		if _, err := os.Lstat(path); err == nil {
 			return nil, fmt.Errorf("%s: %w", path, ErrExists)
@@ -81,6 +102,12 @@ func (f *File) Commit() error {
 		return fmt.Errorf("%s: already committed or aborted", f.path)
 	}
 	f.done = true
+	if f.stream {
+		if err := f.File.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+		return nil
+	}
 	tmp := f.File.Name()
 	defer os.Remove(tmp)
 	if err := f.File.Sync(); err != nil {
@@ -112,6 +139,9 @@ func (f *File) Abort() error {
 	}
 	f.done = true
 	f.File.Close()
+	if f.stream {
+		return nil
+	}
 	return os.Remove(f.File.Name())
 }
 

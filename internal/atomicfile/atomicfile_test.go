@@ -101,3 +101,36 @@ func TestSafeJoin(t *testing.T) {
 		})
 	}
 }
+
+// An output named /dev/null (or a FIFO) is written to in place: it must stay
+// a device, with or without Force.
+func TestCreateDevice(t *testing.T) {
+	for _, force := range []bool{false, true} {
+		f, err := Create(os.DevNull, Options{Force: force})
+		if err != nil {
+			t.Fatalf("Create(%s, Force=%v): %v", os.DevNull, force, err)
+		}
+		if _, err := f.WriteString("discarded"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode()&os.ModeCharDevice == 0 {
+			t.Fatalf("%s is no longer a character device: %v", os.DevNull, fi.Mode())
+		}
+	}
+}
+
+func TestCreateDirectoryRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, force := range []bool{false, true} {
+		if _, err := Create(dir, Options{Force: force}); !errors.Is(err, ErrNotRegular) {
+			t.Fatalf("Create(dir, Force=%v) err = %v, want ErrNotRegular", force, err)
+		}
+	}
+}
