@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/pedigree-dev/pedigree/digest"
@@ -91,6 +92,10 @@ type Context struct {
 	// Warnings are things a user should know (an event outside the
 	// buildType's scope, a git repository that could not be read).
 	Warnings []string `json:"warnings,omitempty"`
+
+	// noSource is the warning Detect gave because it found no source; it
+	// is withdrawn from Warnings when OverrideSource records one.
+	noSource string
 }
 
 // Source describes the source a build used.
@@ -216,6 +221,10 @@ func (c *Context) OverrideSource(uri, commit string) error {
 	}
 	if c.Source.Repository != "" {
 		m["repository"] = c.Source.Repository
+	}
+	if c.noSource != "" {
+		c.Warnings = slices.DeleteFunc(c.Warnings, func(w string) bool { return w == c.noSource })
+		c.noSource = ""
 	}
 	return nil
 }

@@ -395,8 +395,15 @@ func TestOverrideSource(t *testing.T) {
 		t.Fatalf("uri without a commit: %v", err)
 	}
 	c, _ = Detect(context.Background(), Options{Git: noGit})
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "not recorded") {
+		t.Fatalf("no git: warnings %q, want the source-not-recorded one", c.Warnings)
+	}
 	if err := c.OverrideSource("https://tok@example.com/r", commit); err != nil {
 		t.Fatal(err)
+	}
+	// The source is recorded now: the warning that said otherwise is gone.
+	if len(c.Warnings) != 0 {
+		t.Fatalf("warnings after the override: %q", c.Warnings)
 	}
 	if got := c.ResolvedDependencies[0].URI; got != "git+https://example.com/r" {
 		t.Fatalf("uri %q", got)

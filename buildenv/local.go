@@ -49,6 +49,7 @@ func detectLocal(ctx context.Context, opts Options, env map[string]string) (*Con
 		c.Warnings = append(c.Warnings, warn)
 	}
 	if src == nil {
+		c.noSource = warn
 		return c, nil
 	}
 	c.Source = *src
