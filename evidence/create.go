@@ -361,7 +361,11 @@ func applyOverrides(opts CreateOptions, block func(code, format string, args ...
 		c.BuilderID = opts.BuilderID
 	}
 	if sourceOK && (c.Source.Repository == "" || c.Source.Commit == "") {
-		block(CodeSourceUnknown, "the source repository and commit are not known here (%s): give --repository and --commit-sha", strings.Join(c.Warnings, "; "))
+		why := ""
+		if len(c.Warnings) > 0 {
+			why = " (" + strings.Join(c.Warnings, "; ") + ")"
+		}
+		block(CodeSourceUnknown, "the source repository and commit are not known here%s: give --repository and --commit-sha", why)
 	}
 	if _, err := slsa.ParseTypeURI(c.BuilderID); err != nil || c.BuilderID == "" {
 		block(CodeBuilderInvalid, "builder id %q is not a URI: give --builder-id as a URI naming the build platform", c.BuilderID)
@@ -395,9 +399,6 @@ func provenanceStatement(build *buildenv.Context, lock *lockfile.Lock, subjects 
 	}
 	if lock != nil {
 		opts.ResolvedDependencies = lockfile.ResolvedDependencies(lock)
-	}
-	if len(build.ExternalParameters) == 0 {
-		opts.ExternalParameters = map[string]any{"source": map[string]any{"repository": build.Source.Repository}}
 	}
 	for _, s := range subjects {
 		opts.Subjects = append(opts.Subjects, slsa.ResourceDescriptor{Name: s.Name, Digest: digest.Set{digest.SHA256: s.SHA256}})
