@@ -435,17 +435,11 @@ func collectSubjects(a *app, f *attestFlags, args []string) ([]slsa.ResourceDesc
 	return subjects, nil
 }
 
-// subjectError maps subject problems to exit codes: bad lists and the like
-// are usage errors; missing files (and globs matching none) and reading
-// errors are I/O errors.
+// subjectError names the subject source in err and gives it its exit code
+// (see isSubjectInputError).
 func subjectError(what string, err error) error {
-	for _, e := range []error{
-		digest.ErrSubjectList, digest.ErrDuplicateSubject, digest.ErrNoSubjects, digest.ErrTooLarge,
-		digest.ErrStdin, digest.ErrUnsupportedFile,
-	} {
-		if errors.Is(err, e) {
-			return usageError("%s: %v", what, err)
-		}
+	if isSubjectInputError(err) {
+		return usageError("%s: %v", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -100,7 +100,7 @@ takes more than half a second.`,
 		})
 		bar.Finish()
 		if err != nil {
-			if errors.Is(err, digest.ErrStdin) || errors.Is(err, digest.ErrDuplicateSubject) {
+			if isSubjectInputError(err) {
 				return usageError("%v", err)
 			}
 			return err

@@ -129,7 +129,7 @@ func TestDigestExitCodes(t *testing.T) {
 		{[]string{"digest", "-", "-"}, cli.ExitUsage},
 		{[]string{"digest", filepath.Join(dir, "missing")}, cli.ExitInternal},
 		{[]string{"digest", filepath.Join(dir, "*.exe")}, cli.ExitInternal},
-		{[]string{"digest", "--dir-hash", dir}, cli.ExitInternal},      // a newline in a name: dirHash1 cannot say it
+		{[]string{"digest", "--dir-hash", dir}, cli.ExitUsage},         // a newline in a name: dirHash1 cannot say it
 		{[]string{"digest", "--format", "base64", dir}, cli.ExitUsage}, // nor can base64-subjects: use another format
 	}
 	for _, tt := range tests {
@@ -142,5 +142,49 @@ func TestDigestExitCodes(t *testing.T) {
 				t.Fatalf("want exactly one line on stderr, got %q", stderr)
 			}
 		})
+	}
+}
+
+// TestDigestAndAttestExitCodesAgree: digest and attest hash their
+// arguments the same way, so the same argument gets the same exit code from
+// both, the root help's rule: a path that is missing (or a glob matching
+// none) is an I/O error, 3; one that was read but is not what pedigree
+// hashes (an empty directory, a dangling link inside a directory) is a
+// usage error, 2.
+func TestDigestAndAttestExitCodesAgree(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	dangling := filepath.Join(dir, "dangling")
+	for _, d := range []string{empty, dangling} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dangling, "link.whl")); err != nil {
+		t.Skipf("skipped: cannot make a symbolic link: %v", err)
+	}
+	out := filepath.Join(dir, "out.intoto.jsonl")
+	tests := []struct {
+		name string
+		arg  string
+		want int
+	}{
+		{"missing file", filepath.Join(dir, "missing.whl"), cli.ExitInternal},
+		{"glob matching none", filepath.Join(dir, "*.exe"), cli.ExitInternal},
+		{"empty directory", empty, cli.ExitUsage},
+		{"dangling link in a directory", dangling, cli.ExitUsage},
+	}
+	for _, tt := range tests {
+		for _, args := range [][]string{{"digest", tt.arg}, {"attest", "-o", out, tt.arg}} {
+			t.Run(args[0]+" "+tt.name, func(t *testing.T) {
+				code, _, stderr := run(t, "", args...)
+				if code != tt.want {
+					t.Fatalf("exit %d, want %d (stderr %q)", code, tt.want, stderr)
+				}
+				if !strings.HasPrefix(lastLine(stderr), "pedigree: ") {
+					t.Fatalf("want a final 'pedigree: ' line on stderr, got %q", stderr)
+				}
+			})
+		}
 	}
 }

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
+	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/internal/progress"
 )
 
@@ -35,4 +38,23 @@ func (a *app) hashingProgress() (bar *progress.Bar, report func(done, total int6
 		report = bar.Set
 	}
 	return bar, report
+}
+
+// isSubjectInputError reports whether err, from digest.ExpandPaths or a
+// subject list parser, says an input was read but is not what pedigree
+// takes as subjects (a special file or dangling link, a directory with no
+// file, a malformed or oversized list, a name given twice with different
+// digests, standard input asked for twice): a usage error, exit 2, in
+// every command that hashes files. Anything else, such as a missing file or
+// a glob that matches none, is an I/O error, exit 3.
+func isSubjectInputError(err error) bool {
+	for _, e := range []error{
+		digest.ErrSubjectList, digest.ErrDuplicateSubject, digest.ErrNoSubjects, digest.ErrTooLarge,
+		digest.ErrStdin, digest.ErrUnsupportedFile,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
