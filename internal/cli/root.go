@@ -64,7 +64,7 @@ inputs as blockers in its report (exit 1).`,
 }
 
 // groupCmd completes cmd, a command that only holds the subcommands subs
-// (evidence, lock, pspf): run alone, it is a usage error naming them.
+// (evidence, lock, pspf, serve token): run alone, it is a usage error naming them.
 func groupCmd(cmd *cobra.Command, subs ...*cobra.Command) *cobra.Command {
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(c *cobra.Command, args []string) error {

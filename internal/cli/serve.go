@@ -126,16 +126,10 @@ func openDB(a *app, dsn string) (*sqlstore.DB, error) {
 }
 
 func newTokenCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{
+	return groupCmd(&cobra.Command{
 		Use:   "token",
 		Short: "Create, list and revoke the store's write tokens",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError("serve token: give a subcommand: create, list or revoke")
-		},
-	}
-	cmd.AddCommand(newTokenCreateCmd(a), newTokenListCmd(a), newTokenRevokeCmd(a))
-	return cmd
+	}, newTokenCreateCmd(a), newTokenListCmd(a), newTokenRevokeCmd(a))
 }
 
 func newTokenCreateCmd(a *app) *cobra.Command {
