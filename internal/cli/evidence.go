@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -338,12 +337,10 @@ evidence needs a key; unsigned evidence passes only with --allow-unsigned.`,
 		}
 		opts.Subjects = expandGlobs(opts.Subjects)
 		r, err := evidence.Verify(a.ctx, opts)
-		switch {
-		case errors.Is(err, evidence.ErrNotEvidence):
+		if errors.Is(err, evidence.ErrNotEvidence) {
 			return usageError("%v", err)
-		case errors.Is(err, fs.ErrNotExist):
-			return err
-		case err != nil:
+		}
+		if err != nil {
 			return err
 		}
 		if format.value == formatJSON {
