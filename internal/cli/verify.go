@@ -358,7 +358,8 @@ var digestAlgorithmRE = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
 func parseArtifacts(args []string) ([]verify.Artifact, error) {
 	arts := make([]verify.Artifact, 0, len(args))
 	for _, arg := range args {
-		if fi, err := os.Stat(arg); err == nil {
+		fi, statErr := os.Stat(arg)
+		if statErr == nil {
 			if fi.IsDir() {
 				return nil, usageError("verify: %s is a directory; give the artifact files", arg)
 			}
@@ -366,16 +367,13 @@ func parseArtifacts(args []string) ([]verify.Artifact, error) {
 			continue
 		}
 		alg, value, ok := strings.Cut(arg, ":")
-		if ok && digestAlgorithmRE.MatchString(alg) && value != "" && !strings.ContainsAny(value, "/\\") {
-			if err := digest.ValidateValue(alg, value); err != nil {
-				return nil, usageError("verify: artifact %s: %v", arg, err)
-			}
-			arts = append(arts, verify.Artifact{Name: arg, Digest: digest.Set{alg: value}})
-			continue
+		if !ok || !digestAlgorithmRE.MatchString(alg) || value == "" || strings.ContainsAny(value, "/\\") {
+			return nil, fmt.Errorf("artifact %s: %w (give a file, or ALG:DIGEST such as sha256:HEX)", arg, statErr)
 		}
-		if _, err := os.Stat(arg); err != nil {
-			return nil, fmt.Errorf("artifact %s: %w (give a file, or ALG:DIGEST such as sha256:HEX)", arg, err)
+		if err := digest.ValidateValue(alg, value); err != nil {
+			return nil, usageError("verify: artifact %s: %v", arg, err)
 		}
+		arts = append(arts, verify.Artifact{Name: arg, Digest: digest.Set{alg: value}})
 	}
 	return arts, nil
 }
