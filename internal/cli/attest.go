@@ -540,13 +540,7 @@ func defaultOutput(subjects []slsa.ResourceDescriptor, bundle bool) string {
 // writeAttestation writes the line to out (or appends it with --append)
 // atomically and returns the file's new content.
 func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
-	content := append(bytes.Clone(line), '\n')
-	if f.bundle {
-		var pretty bytes.Buffer
-		if err := json.Indent(&pretty, line, "", "  "); err == nil {
-			content = append(pretty.Bytes(), '\n')
-		}
-	}
+	content := attestationFile(line, f.bundle)
 	opts := atomicfile.Options{Force: f.force}
 	if f.appendLine {
 		existing, err := readFileLimited(out, maxAppendInput)
@@ -581,6 +575,19 @@ func writeAttestation(f *attestFlags, out string, line []byte) ([]byte, error) {
 	return content, nil
 }
 
+// attestationFile is what a file holds of one attestation line: the line
+// and a newline, or with bundle the Sigstore bundle indented (a bundle is
+// one JSON document, not a line of JSON Lines).
+func attestationFile(line []byte, bundle bool) []byte {
+	if bundle {
+		var pretty bytes.Buffer
+		if err := json.Indent(&pretty, line, "", "  "); err == nil {
+			line = pretty.Bytes()
+		}
+	}
+	return append(bytes.Clone(line), '\n')
+}
+
 // checkJSONL checks that every non-blank line is a JSON object, so that
 // --append never extends a file that is not JSON Lines.
 func checkJSONL(data []byte) error {
@@ -596,6 +603,17 @@ func checkJSONL(data []byte) error {
 	return nil
 }
 
+// signature says how the statement was signed, as the text output puts it.
+func (res attestResult) signature() string {
+	switch res.Kind {
+	case "dsse":
+		return fmt.Sprintf("DSSE-signed (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
+	case "sigstore-bundle":
+		return fmt.Sprintf("Sigstore bundle v0.3 (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
+	}
+	return "unsigned"
+}
+
 func printAttestResult(w io.Writer, res attestResult) error {
 	buildType := res.BuildType
 	switch res.BuildType {
@@ -606,18 +624,11 @@ func printAttestResult(w io.Writer, res attestResult) error {
 	case buildenv.BuildTypeLocal:
 		buildType = "local"
 	}
-	signed := "unsigned"
-	switch res.Kind {
-	case "dsse":
-		signed = fmt.Sprintf("DSSE-signed (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
-	case "sigstore-bundle":
-		signed = fmt.Sprintf("Sigstore bundle v0.3 (%s, keyid %s)", res.KeyAlgorithm, res.KeyID)
-	}
 	verb := "wrote"
 	if res.Appended {
 		verb = "appended to"
 	}
-	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %s, build type %s, %s\n", verb, res.Output, plural(res.Subjects, "subject", "subjects"), buildType, signed); err != nil {
+	if _, err := fmt.Fprintf(w, "%s %s: SLSA v1 provenance, %s, build type %s, %s\n", verb, res.Output, plural(res.Subjects, "subject", "subjects"), buildType, res.signature()); err != nil {
 		return err
 	}
 	if res.HMACEnvelope != "" {

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"crypto"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -153,11 +151,8 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 			name += " (" + plural(s.Artifacts, "distribution file", "distribution files") + ")"
 		}
 		signed := ""
-		switch res.Kind {
-		case "dsse":
-			signed = fmt.Sprintf("; in-toto statement about %s, DSSE-signed (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
-		case "sigstore-bundle":
-			signed = fmt.Sprintf("; in-toto statement about %s, Sigstore bundle v0.3 (%s, keyid %s)", plural(res.Subjects, "subject", "subjects"), res.KeyAlgorithm, res.KeyID)
+		if res.Signed {
+			signed = fmt.Sprintf("; in-toto statement about %s, %s", plural(res.Subjects, "subject", "subjects"), res.signature())
 		}
 		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
 			*output, sbomTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
@@ -183,13 +178,7 @@ func sbomAttestation(inv *sbom.Inventory, f sbom.Format, signer crypto.Signer, b
 	if err != nil {
 		return nil, err
 	}
-	if bundle {
-		var pretty bytes.Buffer
-		if err := json.Indent(&pretty, line, "", "  "); err == nil {
-			line = pretty.Bytes()
-		}
-	}
-	return append(line, '\n'), nil
+	return attestationFile(line, bundle), nil
 }
 
 // expandDists turns --dist values into files: a directory gives its .whl,
