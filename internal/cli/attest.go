@@ -356,16 +356,13 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 }
 
 // checkOutputs refuses, before any work, an existing output (and HMAC
-// envelope) that would need --force.
+// envelope) that would need --force; --append rewrites both.
 func checkOutputs(f *attestFlags, out string) error {
-	if out == "-" || f.force {
+	if out == "-" || f.force || f.appendLine {
 		return nil
 	}
-	paths := []string{}
-	if !f.appendLine {
-		paths = append(paths, out)
-	}
-	if f.hmacKeyEnv != "" && !f.appendLine {
+	paths := []string{out}
+	if f.hmacKeyEnv != "" {
 		paths = append(paths, out+".hmac-sha256.json")
 	}
 	for _, p := range paths {
