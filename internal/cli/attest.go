@@ -168,21 +168,7 @@ type attestResult struct {
 
 func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format string) error {
 	// Flag combinations first: nothing is read or written before they make sense.
-	switch {
-	case f.bundle && f.signing.key == "":
-		return usageError("--bundle needs --key: a Sigstore bundle carries a signature")
-	case f.bundle && f.appendLine:
-		return usageError("--append adds lines to an .intoto.jsonl; a Sigstore bundle is one JSON document")
-	case f.signing.passphraseEnv != "" && f.signing.key == "":
-		return usageError("--passphrase-env is the passphrase of --key; no --key given")
-	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
-		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
-	case f.subjectsFile == "-" && slices.Contains(args, "-"):
-		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
-	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
-		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
-	}
-	if err := checkJobs(f.jobs); err != nil {
+	if err := f.check(cmd, args); err != nil {
 		return err
 	}
 	var hmacKey []byte
@@ -217,7 +203,7 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	if !derive {
 		started = a.now()
 	}
-	if f.output != "" && f.output != "-" {
+	if f.output != "" {
 		if err := checkOutputs(f, f.output); err != nil {
 			return err
 		}
@@ -315,16 +301,9 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 	}
 	res.Appended = f.appendLine && !bytes.Equal(content, append(line, '\n'))
 	if hmacKey != nil {
-		envPath := out + ".hmac-sha256.json"
-		sum := sha256.Sum256(content)
-		env, err := hmacenv.Sign(hmacKey, f.hmacKeyID, filepath.ToSlash(filepath.Clean(out)), hex.EncodeToString(sum[:]))
-		if err != nil {
-			return usageError("--hmac-key-id: %v", err)
+		if res.HMACEnvelope, err = writeHMACEnvelope(f, out, content, hmacKey); err != nil {
+			return err
 		}
-		if err := atomicfile.WriteFile(envPath, env.Marshal(), atomicfile.Options{Force: f.force || f.appendLine}); err != nil {
-			return outputError(err)
-		}
-		res.HMACEnvelope = envPath
 	}
 	if signer == nil {
 		fmt.Fprintln(a.stderr, "warning: the statement is not signed (no --key); anyone could have written it")
@@ -333,6 +312,40 @@ func runAttest(a *app, cmd *cobra.Command, f *attestFlags, args []string, format
 		return writeJSON(a.stdout, res)
 	}
 	return printAttestResult(a.stdout, res)
+}
+
+// check refuses flags that do not go together (usage errors).
+func (f *attestFlags) check(cmd *cobra.Command, args []string) error {
+	switch {
+	case f.bundle && f.signing.key == "":
+		return usageError("--bundle needs --key: a Sigstore bundle carries a signature")
+	case f.bundle && f.appendLine:
+		return usageError("--append adds lines to an .intoto.jsonl; a Sigstore bundle is one JSON document")
+	case f.signing.passphraseEnv != "" && f.signing.key == "":
+		return usageError("--passphrase-env is the passphrase of --key; no --key given")
+	case f.output == "-" && (f.appendLine || f.hmacKeyEnv != ""):
+		return usageError("-o - writes to stdout: --append and --hmac-key-env need a file")
+	case f.subjectsFile == "-" && slices.Contains(args, "-"):
+		return usageError("standard input cannot be both an artifact (-) and --subjects-file -")
+	case cmd.Flags().Changed("hmac-key-id") && f.hmacKeyEnv == "":
+		return usageError("--hmac-key-id names the key of --hmac-key-env; no --hmac-key-env given")
+	}
+	return checkJobs(f.jobs)
+}
+
+// writeHMACEnvelope writes <out>.hmac-sha256.json, dpone's HMAC-SHA256
+// envelope over content (what out now holds), and returns its path.
+func writeHMACEnvelope(f *attestFlags, out string, content, key []byte) (string, error) {
+	envPath := out + ".hmac-sha256.json"
+	sum := sha256.Sum256(content)
+	env, err := hmacenv.Sign(key, f.hmacKeyID, filepath.ToSlash(filepath.Clean(out)), hex.EncodeToString(sum[:]))
+	if err != nil {
+		return "", usageError("--hmac-key-id: %v", err)
+	}
+	if err := atomicfile.WriteFile(envPath, env.Marshal(), atomicfile.Options{Force: f.force || f.appendLine}); err != nil {
+		return "", outputError(err)
+	}
+	return envPath, nil
 }
 
 // parseParams turns K=V flag values into a map; a key given twice is a
