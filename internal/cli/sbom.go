@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,29 +93,15 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 		if err != nil {
 			return sbomInputError(err)
 		}
-		projectDir := filepath.Dir(project.Path)
-		lp := *lockPath
-		if lp == "" {
-			lp = sbom.FindLock(projectDir)
-		}
 		distPaths, err := expandDists(*dists)
 		if err != nil {
 			return err
 		}
-		opts := sbom.Options{Project: project, Dists: distPaths, Time: when, ToolVersion: version}
-		if lp != "" {
-			lock, err := lockfile.ParseFile(lp, lockfile.Options{})
-			if err != nil {
-				return sbomInputError(err)
-			}
-			if err := lock.Err(); err != nil {
-				fmt.Fprintf(a.stderr, "pedigree: warning: %s: %d line(s) pip would refuse, listed anyway; first: %v\n", lp, len(lock.Problems), lock.Problems[0])
-			}
-			opts.Lock = lock
-		} else if len(project.Requirements()) > 0 {
-			return usageError("%s declares dependencies but no lock file was found in %s (looked for %s); pass --lock", project.Path, projectDir, strings.Join(sbom.LockNames, ", "))
+		lock, err := sbomLock(a, *lockPath, project)
+		if err != nil {
+			return err
 		}
-		inv, err := sbom.New(opts)
+		inv, err := sbom.New(sbom.Options{Project: project, Lock: lock, Dists: distPaths, Time: when, ToolVersion: version})
 		if err != nil {
 			return sbomInputError(err)
 		}
@@ -138,27 +125,57 @@ The format may then come from names like NAME.cdx.intoto.jsonl.`,
 		if err := atomicfile.WriteFile(*output, data, atomicfile.Options{Force: *force}); err != nil {
 			return outputError(err)
 		}
-		s := inv.Summary()
-		from := ""
-		if s.Lock != "" {
-			from = " from " + s.Lock
-		}
-		name := s.Project
-		if s.Version != "" {
-			name += " " + s.Version
-		}
-		if s.Artifacts > 0 {
-			name += " (" + plural(s.Artifacts, "distribution file", "distribution files") + ")"
-		}
-		signed := ""
-		if res.Signed {
-			signed = fmt.Sprintf("; in-toto statement about %s, %s", plural(res.Subjects, "subject", "subjects"), res.signature())
-		}
-		_, err = fmt.Fprintf(a.stdout, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
-			*output, sbomTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
-		return err
+		return writeSBOMWritten(a.stdout, *output, f, inv.Summary(), res)
 	}
 	return cmd
+}
+
+// sbomLock reads the project's lock: lockPath, or the first lock file
+// found beside its pyproject.toml. A project without one is fine when it
+// declares no dependency (nil), a usage error when it does. Lines pip would
+// refuse are listed anyway, with a warning.
+func sbomLock(a *app, lockPath string, project *sbom.Project) (*lockfile.Lock, error) {
+	projectDir := filepath.Dir(project.Path)
+	if lockPath == "" {
+		lockPath = sbom.FindLock(projectDir)
+	}
+	if lockPath == "" {
+		if len(project.Requirements()) > 0 {
+			return nil, usageError("%s declares dependencies but no lock file was found in %s (looked for %s); pass --lock", project.Path, projectDir, strings.Join(sbom.LockNames, ", "))
+		}
+		return nil, nil
+	}
+	lock, err := lockfile.ParseFile(lockPath, lockfile.Options{})
+	if err != nil {
+		return nil, sbomInputError(err)
+	}
+	if err := lock.Err(); err != nil {
+		fmt.Fprintf(a.stderr, "pedigree: warning: %s: %d line(s) pip would refuse, listed anyway; first: %v\n", lockPath, len(lock.Problems), lock.Problems[0])
+	}
+	return lock, nil
+}
+
+// writeSBOMWritten prints the line saying what sbom wrote to output: the
+// document, what it lists and, with --attest, the statement's signature.
+func writeSBOMWritten(w io.Writer, output string, f sbom.Format, s sbom.Summary, res attestResult) error {
+	from := ""
+	if s.Lock != "" {
+		from = " from " + s.Lock
+	}
+	name := s.Project
+	if s.Version != "" {
+		name += " " + s.Version
+	}
+	if s.Artifacts > 0 {
+		name += " (" + plural(s.Artifacts, "distribution file", "distribution files") + ")"
+	}
+	signed := ""
+	if res.Signed {
+		signed = fmt.Sprintf("; in-toto statement about %s, %s", plural(res.Subjects, "subject", "subjects"), res.signature())
+	}
+	_, err := fmt.Fprintf(w, "wrote %s: %s SBOM of %s, %s%s (%d runtime, %d dev, %d optional; %d with hashes, %d with a license)%s\n",
+		output, sbomTitle(f), name, plural(s.Packages, "package", "packages"), from, s.Runtime, s.Dev, s.Optional, s.WithHashes, s.WithLicense, signed)
+	return err
 }
 
 // sbomAttestation signs the SBOM's in-toto statement (predicate type
