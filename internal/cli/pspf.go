@@ -118,21 +118,9 @@ exact bytes, the record, and the statement when there is one.`,
 		if _, err := pspf.CheckSourceDateEpoch(opts.SourceDateEpoch); err != nil {
 			return usageError("%v", err)
 		}
-		switch {
-		case cmd.Flags().Changed("build-timestamp"):
-			e, err := pspf.ParseEpoch(timestamp)
-			if err != nil {
-				return usageError("--build-timestamp: %v", err)
-			}
-			opts.BuildTimestamp = e
-		case strings.TrimSpace(opts.SourceDateEpoch) != "":
-			e, err := pspf.ParseEpoch(opts.SourceDateEpoch)
-			if err != nil {
-				return usageError("SOURCE_DATE_EPOCH: %v", err)
-			}
-			opts.BuildTimestamp = e
-		default:
-			opts.BuildTimestamp = pspf.IntEpoch(a.now().Unix())
+		var err error
+		if opts.BuildTimestamp, err = pspfBuildTimestamp(a, cmd.Flags().Changed("build-timestamp"), timestamp, opts.SourceDateEpoch); err != nil {
+			return err
 		}
 		if cmd.Flags().Changed("signing-key-fingerprint") {
 			opts.SigningKeyFingerprint = &fingerprint
@@ -156,32 +144,7 @@ exact bytes, the record, and the statement when there is one.`,
 			report.Kind = "attestation-slot"
 			content, _, err = rec.AttestationSlot()
 		case len(subjects) > 0:
-			report.Kind = "statement"
-			report.PredicateType = pspf.PredicateType
-			var descs []slsa.ResourceDescriptor
-			for _, p := range subjects {
-				sum, _, err := digest.File(a.ctx, p, digest.SHA256)
-				if err != nil {
-					return fmt.Errorf("--subject: %w", err)
-				}
-				descs = append(descs, slsa.ResourceDescriptor{Name: filepath.Base(p), Digest: sum})
-			}
-			if report.Statement, err = pspf.NewStatement(rec, descs); err != nil {
-				return err
-			}
-			content, err = slsa.Canonical(report.Statement)
-			if err == nil && signing.key != "" {
-				signer, lerr := signing.signer(a)
-				if lerr != nil {
-					return lerr
-				}
-				env, serr := dsse.Sign(signer, slsa.PayloadType, content, dsse.SignOptions{})
-				if serr != nil {
-					return serr
-				}
-				report.Kind = "dsse-envelope"
-				content, err = json.Marshal(env)
-			}
+			content, err = pspfStatement(a, rec, subjects, &signing, &report)
 		default:
 			content, err = rec.Marshal()
 		}
@@ -209,4 +172,61 @@ exact bytes, the record, and the statement when there is one.`,
 		return err
 	}
 	return cmd
+}
+
+// pspfBuildTimestamp is the record's build time: --build-timestamp when
+// given, else SOURCE_DATE_EPOCH when set (flavor's reading of it), else
+// now. A value that is not a time is a usage error.
+func pspfBuildTimestamp(a *app, given bool, timestamp, sourceDateEpoch string) (pspf.Epoch, error) {
+	switch {
+	case given:
+		e, err := pspf.ParseEpoch(timestamp)
+		if err != nil {
+			return e, usageError("--build-timestamp: %v", err)
+		}
+		return e, nil
+	case strings.TrimSpace(sourceDateEpoch) != "":
+		e, err := pspf.ParseEpoch(sourceDateEpoch)
+		if err != nil {
+			return e, usageError("SOURCE_DATE_EPOCH: %v", err)
+		}
+		return e, nil
+	}
+	return pspf.IntEpoch(a.now().Unix()), nil
+}
+
+// pspfStatement returns the in-toto statement with rec as predicate about
+// the subject files (their sha256), as canonical JSON, or with --key the
+// DSSE envelope signing it; it fills report's kind, predicate type and
+// statement.
+func pspfStatement(a *app, rec *pspf.Record, subjects []string, signing *signingKeyFlags, report *pspfReport) ([]byte, error) {
+	report.Kind = "statement"
+	report.PredicateType = pspf.PredicateType
+	var descs []slsa.ResourceDescriptor
+	for _, p := range subjects {
+		sum, _, err := digest.File(a.ctx, p, digest.SHA256)
+		if err != nil {
+			return nil, fmt.Errorf("--subject: %w", err)
+		}
+		descs = append(descs, slsa.ResourceDescriptor{Name: filepath.Base(p), Digest: sum})
+	}
+	st, err := pspf.NewStatement(rec, descs)
+	if err != nil {
+		return nil, err
+	}
+	report.Statement = st
+	content, err := slsa.Canonical(st)
+	if err != nil || signing.key == "" {
+		return content, err
+	}
+	signer, err := signing.signer(a)
+	if err != nil {
+		return nil, err
+	}
+	env, err := dsse.Sign(signer, slsa.PayloadType, content, dsse.SignOptions{})
+	if err != nil {
+		return nil, err
+	}
+	report.Kind = "dsse-envelope"
+	return json.Marshal(env)
 }
