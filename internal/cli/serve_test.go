@@ -171,17 +171,7 @@ func TestServeCrash(t *testing.T) {
 	for round := range 3 {
 		p := startServe(t, bin, "--db", db, "--key", pub)
 		// Everything acknowledged so far survived the previous kill.
-		for id, want := range acked {
-			resp, err := http.Get(p.url + "/v1/attestations/" + id)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 || !bytes.Equal(got, want) {
-				t.Fatalf("round %d: acknowledged attestation %s: %d, identical %v", round, id, resp.StatusCode, bytes.Equal(got, want))
-			}
-		}
+		checkStored(t, p.url, acked, fmt.Sprintf("round %d", round))
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
 		for range 4 {
@@ -231,17 +221,7 @@ func TestServeCrash(t *testing.T) {
 		t.Fatalf("only %d attestations acknowledged: the test did not exercise the store", len(acked))
 	}
 	p := startServe(t, bin, "--db", db, "--key", pub)
-	for id, want := range acked {
-		resp, err := http.Get(p.url + "/v1/attestations/" + id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || !bytes.Equal(got, want) {
-			t.Fatalf("acknowledged attestation %s: %d", id, resp.StatusCode)
-		}
-	}
+	checkStored(t, p.url, acked, "after the last kill")
 	// The subject index is intact too, and so is the file.
 	var one []byte
 	for _, b := range acked {
@@ -273,6 +253,23 @@ func TestServeCrash(t *testing.T) {
 	var check string
 	if err := raw.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Fatalf("integrity_check: %q %v", check, err)
+	}
+}
+
+// checkStored fetches every attestation of acked (ID -> bytes) from the
+// store at url and fails unless each is there byte for byte.
+func checkStored(t *testing.T, url string, acked map[string][]byte, when string) {
+	t.Helper()
+	for id, want := range acked {
+		resp, err := http.Get(url + "/v1/attestations/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !bytes.Equal(got, want) {
+			t.Fatalf("%s: acknowledged attestation %s: %d, identical %v", when, id, resp.StatusCode, bytes.Equal(got, want))
+		}
 	}
 }
 
