@@ -95,11 +95,7 @@ Exit codes: 0 every artifact verified, 1 a verification failed, 2 usage,
 		}
 		if format.value == formatJSON {
 			if !f.print {
-				for i := range rep.Artifacts {
-					for j := range rep.Artifacts[i].Attestations {
-						rep.Artifacts[i].Attestations[j].Statement = nil
-					}
-				}
+				dropStatements(rep.Artifacts)
 			}
 			if err := writeJSON(a.stdout, rep); err != nil {
 				return err
@@ -376,6 +372,16 @@ func parseArtifacts(args []string) ([]verify.Artifact, error) {
 		arts = append(arts, verify.Artifact{Name: arg, Digest: digest.Set{alg: value}})
 	}
 	return arts, nil
+}
+
+// dropStatements removes the verified statements from arts: the JSON
+// reports carry them only with --print-provenance.
+func dropStatements(arts []verify.ArtifactResult) {
+	for i := range arts {
+		for j := range arts[i].Attestations {
+			arts[i].Attestations[j].Statement = nil
+		}
+	}
 }
 
 // writeVerifyText prints one line per artifact: PASSED or FAILED with the

@@ -153,11 +153,9 @@ func writeVerifyArtifactJSON(a *app, rep *verify.Report, outcomes []artifactOutc
 		} else if res.BuilderID == "" {
 			res.BuilderID = o.passed.BuilderID
 		}
-		if !print {
-			for j := range r.Attestations {
-				r.Attestations[j].Statement = nil
-			}
-		}
+	}
+	if !print {
+		dropStatements(res.Artifacts)
 	}
 	if !res.Verified {
 		res.BuilderID = ""
