@@ -57,9 +57,7 @@ type inspectedItem struct {
 	Signature     *signatureStatus  `json:"signature"`
 	Publisher     any               `json:"publisher,omitempty"`
 
-	rows      [][2]string      // the text form
-	statement *slsa.Statement  // decoded, unverified
-	item      attestation.Item // what was read
+	rows [][2]string // the text form
 }
 
 // statementSummary is what a statement says, unverified unless
@@ -227,7 +225,7 @@ func formatName(f attestation.Format) string {
 
 // describeItem reads what an attestation says, without verifying it.
 func describeItem(it attestation.Item) *inspectedItem {
-	ii := &inspectedItem{Source: it.Source, Format: string(it.Format), item: it}
+	ii := &inspectedItem{Source: it.Source, Format: string(it.Format)}
 	row := func(k, v string) { ii.rows = append(ii.rows, [2]string{k, v}) }
 	if it.Bundle != nil {
 		row("bundle", it.Bundle.MediaType())
@@ -282,7 +280,6 @@ func describeItem(it attestation.Item) *inspectedItem {
 		row("statement", "unreadable: "+err.Error())
 		return ii
 	}
-	ii.statement = st
 	sum := &statementSummary{Type: st.Type, PredicateType: st.PredicateType}
 	for _, s := range st.Subject {
 		sum.Subjects = append(sum.Subjects, subjectSummary{Name: s.Name, URI: s.URI, Digest: s.Digest})
