@@ -98,20 +98,20 @@ func provenanceIn(path, subject string) (*slsa.Statement, error) {
 		}
 		return nil, err
 	}
-	var prov []foundStatement
-	for _, f := range found {
-		pt := slsa.TypeURI(f.Statement.PredicateType)
+	var prov []*slsa.Statement
+	for _, st := range found {
+		pt := slsa.TypeURI(st.PredicateType)
 		if !pt.Equal(slsa.PredicateProvenanceV1) && !pt.Equal(slsa.PredicateProvenanceV02) {
 			continue
 		}
-		if subject != "" && !slices.ContainsFunc(f.Statement.Subject, func(r slsa.ResourceDescriptor) bool { return r.Name == subject }) {
+		if subject != "" && !slices.ContainsFunc(st.Subject, func(r slsa.ResourceDescriptor) bool { return r.Name == subject }) {
 			continue
 		}
-		prov = append(prov, f)
+		prov = append(prov, st)
 	}
 	switch {
 	case len(prov) == 1:
-		return prov[0].Statement, nil
+		return prov[0], nil
 	case len(prov) == 0 && subject != "":
 		return nil, usageError("%s: no SLSA provenance statement about %q", path, subject)
 	case len(prov) == 0:

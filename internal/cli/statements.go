@@ -11,13 +11,6 @@ import (
 // errNoStatement: a file holds no in-toto statement pedigree can read.
 var errNoStatement = errors.New("no in-toto statement found")
 
-// foundStatement is an in-toto statement read, unverified, out of one
-// attestation in a file.
-type foundStatement struct {
-	Item      attestation.Item
-	Statement *slsa.Statement
-}
-
 // unverifiedPayload returns the in-toto statement bytes an attestation
 // carries, without checking any signature, or nil when it carries none (a
 // message-signature bundle, a DSSE envelope of another payload type).
@@ -41,12 +34,12 @@ func unverifiedPayload(it attestation.Item) []byte {
 // file (any format package attestation reads), decoded but neither
 // verified nor validated: it is for showing and comparing. Errors wrap
 // errNoStatement or the attestation package's errors.
-func readStatements(path string) ([]foundStatement, error) {
+func readStatements(path string) ([]*slsa.Statement, error) {
 	items, err := attestation.ParseFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var found []foundStatement
+	var found []*slsa.Statement
 	for _, it := range items {
 		payload := unverifiedPayload(it)
 		if payload == nil {
@@ -56,7 +49,7 @@ func readStatements(path string) ([]foundStatement, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: statement: %w", it.Source, err)
 		}
-		found = append(found, foundStatement{Item: it, Statement: st})
+		found = append(found, st)
 	}
 	if len(found) == 0 {
 		return nil, fmt.Errorf("%s: %w (%d attestations without one)", path, errNoStatement, len(items))
