@@ -128,17 +128,13 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
 }
 
-// errUsage is wrapped around errors cobra raises before a command runs
-// (unknown flags, wrong argument counts).
-var errUsage = errors.New("usage")
-
+// exitCode is the code an exitError in err's chain carries, else
+// ExitInternal. Cobra's own errors (unknown flags, wrong argument counts)
+// are made exitErrors by the root's flag error function and prepare.
 func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
-	}
-	if errors.Is(err, errUsage) {
-		return ExitUsage
 	}
 	return ExitInternal
 }
