@@ -139,10 +139,8 @@ variable --hmac-key-env names, never from the command line.`,
 		switch {
 		case errors.Is(err, evidence.ErrBlocked):
 			return writeBlocked(a, format.value, opts, res)
-		case errors.Is(err, atomicfile.ErrExists):
-			return usageError("%v", err)
 		case err != nil:
-			return err
+			return outputError(err)
 		}
 		warnings := res.Warnings
 		if opts.Repository == "" || opts.Commit == "" {
