@@ -61,7 +61,7 @@ requests in flight finish.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&listen, "listen", "127.0.0.1:8080", "address to listen on, HOST:PORT")
-	fl.StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
+	addDBFlag(cmd, &db)
 	fl.BoolVar(&readToken, "read-token-required", false, "require a token for reads too (everything but /healthz)")
 	fl.Int64Var(&maxBody, "max-body", server.DefaultMaxBodySize, "largest request body accepted, in bytes")
 	fl.DurationVar(&shutdownTimeout, "shutdown-timeout", server.DefaultTimeouts.Shutdown, "how long to wait for requests in flight on SIGINT or SIGTERM")
@@ -116,6 +116,12 @@ requests in flight finish.`,
 	return cmd
 }
 
+// addDBFlag registers --db, the store's database, stored in *db, on serve
+// and its token commands; openDB opens it.
+func addDBFlag(cmd *cobra.Command, db *string) {
+	cmd.Flags().StringVar(db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
+}
+
 // openDB opens the store's database; a malformed --db is a usage error.
 func openDB(a *app, dsn string) (*sqlstore.DB, error) {
 	db, err := sqlstore.Open(a.ctx, dsn)
@@ -146,7 +152,7 @@ $` + storeTokenEnv + `).`,
   pdg_3AiZbUBt2b8IjfJAd92krXIwZ75IABSjbCjUJgL_bmo`,
 		Args: cobra.NoArgs,
 	}
-	cmd.Flags().StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
+	addDBFlag(cmd, &db)
 	cmd.Flags().StringVar(&name, "name", "", "the token's name, e.g. the CI system using it (required)")
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -184,7 +190,7 @@ func newTokenListCmd(a *app) *cobra.Command {
   docs	2026-11-22T03:41:41Z`,
 		Args: cobra.NoArgs,
 	}
-	cmd.Flags().StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
+	addDBFlag(cmd, &db)
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		sdb, err := openDB(a, db)
@@ -218,7 +224,7 @@ func newTokenRevokeCmd(a *app) *cobra.Command {
   token "ci" revoked`,
 		Args: cobra.NoArgs,
 	}
-	cmd.Flags().StringVar(&db, "db", defaultDB, "database: sqlite:PATH or postgres://USER@HOST:PORT/DB")
+	addDBFlag(cmd, &db)
 	cmd.Flags().StringVar(&name, "name", "", "the token's name (required)")
 	format := addFormatFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
