@@ -78,6 +78,9 @@ requests in flight finish.`,
 			return usageError("serve: --max-body %d: want at least 1024 bytes", maxBody)
 		}
 		v, err := newVerifier(f)
+		if errors.Is(err, errUnusableTrust) {
+			return usageError("serve: %v", err)
+		}
 		if err != nil {
 			return err
 		}

@@ -367,11 +367,19 @@ func TestServeExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	pub := writePublicKey(t, dir)
 	db := "sqlite:" + filepath.Join(dir, "s.db")
+	notJSON := filepath.Join(dir, "root.json")
+	if err := os.WriteFile(notJSON, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args []string
 		want int
 	}{
 		{[]string{"serve", "--db", db}, cli.ExitUsage},
+		// Trust material that is read but unusable is a bad flag to serve,
+		// which checks nothing at start (verify counts it a failed check).
+		{[]string{"serve", "--db", db, "--key", notJSON}, cli.ExitUsage},
+		{[]string{"serve", "--db", db, "--trusted-root", notJSON, "--source-uri", "github.com/o/r"}, cli.ExitUsage},
 		{[]string{"serve", "--db", "mysql://x", "--key", pub}, cli.ExitUsage},
 		{[]string{"serve", "--key", pub, "--max-body", "10"}, cli.ExitUsage},
 		{[]string{"serve", "--key", pub, "--cert-identity", "x", "--cert-oidc-issuer", "y"}, cli.ExitUsage},

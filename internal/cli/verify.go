@@ -214,6 +214,11 @@ func (f *verifyFlags) trustPolicy() (verify.Policy, error) {
 // attestations.
 func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verify.Report, error) {
 	v, err := newVerifier(f)
+	if errors.Is(err, errUnusableTrust) {
+		// Trust material that does not validate verifies nothing: a
+		// failed verification.
+		return nil, failed(err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +240,15 @@ func runVerify(a *app, f *verifyFlags, pol verify.Policy, args []string) (*verif
 	return v.Verify(a.ctx, verify.Options{Artifacts: arts, Attestations: items, Unreadable: unreadable, Policy: pol})
 }
 
+// errUnusableTrust: a --trusted-root or --key file was read but holds no
+// usable trust material. verify counts it a failed verification (exit 1),
+// serve a bad flag (exit 2).
+var errUnusableTrust = errors.New("cannot be used")
+
 // newVerifier loads the trust material the flags name: a trusted root
-// (default: the public-good root built in) and public keys.
+// (default: the public-good root built in) and public keys. A file that
+// cannot be read is an I/O error; one that holds nothing usable wraps
+// errUnusableTrust.
 func newVerifier(f *verifyFlags) (*verify.Verifier, error) {
 	var opts []verify.Option
 	if f.trustedRoot != "" {
@@ -245,8 +257,7 @@ func newVerifier(f *verifyFlags) (*verify.Verifier, error) {
 		case err != nil && isIOError(err):
 			return nil, err
 		case err != nil:
-			// Trust material that does not validate verifies nothing.
-			return nil, failed(fmt.Errorf("trusted root %s cannot be used: %w", f.trustedRoot, err))
+			return nil, fmt.Errorf("trusted root %s %w: %w", f.trustedRoot, errUnusableTrust, err)
 		}
 		opts = append(opts, verify.WithTrustedRoot(tr))
 	}
@@ -259,9 +270,7 @@ func newVerifier(f *verifyFlags) (*verify.Verifier, error) {
 			}
 			pub, err := keys.ParsePublicKeyPEM(data)
 			if err != nil {
-				// Like a trusted root that does not validate: nothing can
-				// verify with it.
-				return nil, failed(fmt.Errorf("public key %s cannot be used: %w", path, err))
+				return nil, fmt.Errorf("public key %s %w: %w", path, errUnusableTrust, err)
 			}
 			pubs = append(pubs, pub)
 		}
