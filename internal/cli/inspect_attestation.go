@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -402,13 +403,7 @@ func predicateRows(st *slsa.Statement, row func(k, v string)) map[string]any {
 	default:
 		var m map[string]json.RawMessage
 		if json.Unmarshal(st.Predicate, &m) == nil && len(m) > 0 {
-			keys := slices.Sorted(func(yield func(string) bool) {
-				for k := range m {
-					if !yield(k) {
-						return
-					}
-				}
-			})
+			keys := slices.Sorted(maps.Keys(m))
 			row("predicate", "keys: "+strings.Join(keys, ", "))
 			out["keys"] = keys
 		} else {
