@@ -56,12 +56,12 @@ cp -R dist wheelhouse pyproject.toml README.md requirements.txt "$work/"
 	pedigree sbom --dist dist --dist wheelhouse --attest --key release.key -o pedigree-demo.cdx.intoto.jsonl
 )
 
-# Release evidence (docs/evidence.md): SBOMs, signed provenance, a dpone-style
-# HMAC envelope, an index and a summary in one folder; then an auditor's check.
+# Release evidence (docs/evidence.md): SBOMs, signed provenance (the key
+# keygen wrote above), a dpone-style HMAC envelope, an index and a summary in
+# one folder; then an auditor's check.
 (
 	cd "$work"
 	export PEDIGREE_HMAC_KEY=demo-secret
-	[ -f release.key ] || pedigree keygen -o release
 	pedigree evidence create --release v0.1.0 --subject 'dist/*' --lock requirements.txt \
 		--repository https://github.com/pedigree-dev/pedigree-demo --commit-sha 6f1c3e1a0b9d8c7e6f5a4b3c2d1e0f9a8b7c6d5e \
 		--key release.key --hmac-key-env PEDIGREE_HMAC_KEY --hmac-key-id demo-ci
