@@ -219,7 +219,7 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func readAll(t *testing.T, dir string) map[string][]byte {
+func readAll(t testing.TB, dir string) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -500,7 +500,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func copyTree(t *testing.T, from, to string) {
+func copyTree(t testing.TB, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
