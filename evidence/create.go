@@ -349,6 +349,7 @@ func applyOverrides(opts CreateOptions, block func(code, format string, args ...
 	c.ExternalParameters = cloneMap(opts.Build.ExternalParameters)
 	c.InternalParameters = cloneMap(opts.Build.InternalParameters)
 	c.ResolvedDependencies = slices.Clone(opts.Build.ResolvedDependencies)
+	c.Warnings = slices.Clone(opts.Build.Warnings)
 	sourceOK := true
 	if err := c.OverrideSource(opts.Repository, opts.Commit); err != nil {
 		if !errors.Is(err, buildenv.ErrInvalidValue) {

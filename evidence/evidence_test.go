@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -525,4 +526,37 @@ func copyTree(t testing.TB, from, to string) {
 // changed the working directory.
 func keyPath(name string) string {
 	return filepath.Join(testshared.Root(), "evidence", "testdata", name)
+}
+
+// TestCreateLeavesBuildAlone: Create applies the source overrides to a copy
+// of the build context; the caller's context, its warnings and its nested
+// parameters included, is as it was.
+func TestCreateLeavesBuildAlone(t *testing.T) {
+	// A local build where git found no source: overriding the source
+	// withdraws Detect's warning, in the copy only.
+	noGit, err := buildenv.Detect(context.Background(), buildenv.Options{Env: map[string]string{}, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(noGit.Warnings) != 1 {
+		t.Fatalf("no-git build warnings %q, want one", noGit.Warnings)
+	}
+	for name, build := range map[string]*buildenv.Context{"no git": noGit, "detected source": localBuild()} {
+		t.Run(name, func(t *testing.T) {
+			before, err := json.Marshal(build)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := createOptions(t, filepath.Join(t.TempDir(), "out"), signing{"dsse", true, false})
+			o.Build = build
+			o.Repository, o.Commit = "https://github.com/example/other", strings.Repeat("ab", 20)
+			if _, err := Create(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := json.Marshal(build)
+			if !bytes.Equal(before, after) {
+				t.Errorf("Create changed the caller's build context:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
 }
