@@ -81,24 +81,14 @@ func FuzzTamper(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		name := names[int(which)%len(names)]
-		replaceFile(t, dir, name, data, orig[name])
-		r, err := Verify(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		same := bytes.Equal(data, orig[name])
-		if r.OK() != same {
-			t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
-		}
-		if !same && !r.has(name) {
-			t.Fatalf("%s replaced; findings name other files: %v", name, r.Findings)
-		}
+		checkReplaced(t, opts, name, data, orig[name])
 	})
 }
 
 // FuzzTamperDpone replaces one file of dpone's sample folder (one dpone
 // protects: not its index or Markdown) by arbitrary bytes: it must verify
-// only when the bytes are the original ones.
+// only when the bytes are the original ones, and otherwise a finding must
+// name that file.
 func FuzzTamperDpone(f *testing.F) {
 	dir := copyDir(f, filepath.Join("testdata", "dpone-01"))
 	orig := readAll(f, dir)
@@ -110,25 +100,19 @@ func FuzzTamperDpone(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		name := names[int(which)%len(names)]
-		replaceFile(t, dir, name, data, orig[name])
-		r, err := Verify(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		same := bytes.Equal(data, orig[name])
-		if r.OK() != same || (!same && !r.has(name)) {
-			t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
-		}
+		checkReplaced(t, opts, name, data, orig[name])
 	})
 }
 
-// replaceFile makes dir/name hold data until t ends, then puts orig back,
-// so that one folder serves every fuzz input. The file is removed before
-// each write: a new file, not a truncated one, which ext4 writes back to
-// disk on close (auto_da_alloc) and makes each input several times slower.
-func replaceFile(t *testing.T, dir, name string, data, orig []byte) {
+// checkReplaced makes the file name of opts.Dir hold data until t ends
+// (then orig, what it held, goes back, so that one folder serves every fuzz
+// input) and checks that the folder verifies only when data is orig, and
+// that otherwise a finding names the file. The file is removed before each
+// write: a new file, not a truncated one, which ext4 writes back to disk on
+// close (auto_da_alloc) and makes each input several times slower.
+func checkReplaced(t *testing.T, opts VerifyOptions, name string, data, orig []byte) {
 	t.Helper()
-	p := filepath.Join(dir, name)
+	p := filepath.Join(opts.Dir, name)
 	write := func(b []byte) error {
 		if err := os.Remove(p); err != nil {
 			return err
@@ -143,6 +127,17 @@ func replaceFile(t *testing.T, dir, name string, data, orig []byte) {
 			t.Error(err)
 		}
 	})
+	r, err := Verify(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := bytes.Equal(data, orig)
+	if r.OK() != same {
+		t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
+	}
+	if !same && !r.has(name) {
+		t.Fatalf("%s replaced; findings name other files: %v", name, r.Findings)
+	}
 }
 
 func BenchmarkCreate(b *testing.B) {
