@@ -16,6 +16,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/buildenv"
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
 	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/keys"
@@ -355,6 +356,31 @@ func TestVerifyStrippedSignatures(t *testing.T) {
 	r := mustVerify(t, verifyOptions(t, dir, signing{"dsse", true, false}))
 	if r.OK() || !r.has(FileHMAC) {
 		t.Errorf("HMAC envelope removed: %v", r.Findings)
+	}
+
+	// The DSSE envelopes replaced by their payloads: one line, or all.
+	s := signing{"dsse", true, false}
+	for _, strip := range [][]int{{0}, {1}, {0, 1}} {
+		dir := create(t, s)
+		p := filepath.Join(dir, FileProvenance)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+		for _, i := range strip {
+			env, err := dsse.Parse(lines[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines[i] = env.Payload
+		}
+		if err := os.WriteFile(p, append(bytes.Join(lines, []byte("\n")), '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r := mustVerify(t, verifyOptions(t, dir, s)); r.OK() || !r.has(FileProvenance) {
+			t.Errorf("DSSE envelopes of lines %v stripped: %v", strip, r.Findings)
+		}
 	}
 }
 
