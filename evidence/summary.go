@@ -85,13 +85,7 @@ func signatureText(s Signature) string {
 
 // mdText makes s safe inside a Markdown table cell: one line, no '|'.
 func mdText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(oneLine(s))
 }
 
 // mdCode writes s as inline code that no backtick inside can end early.
@@ -99,12 +93,7 @@ func mdCode(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	s = strings.NewReplacer("|", `\|`).Replace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s))
+	s = strings.ReplaceAll(oneLine(s), "|", `\|`)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -113,6 +102,16 @@ func mdCode(s string) string {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
+}
+
+// oneLine replaces control characters (newlines among them) by spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func plural(n int, noun string) string {
