@@ -201,7 +201,7 @@ func Create(ctx context.Context, opts CreateOptions) (*Result, error) {
 		}
 	}
 	pred.Verify = verifyCommand(opts.OutputDir, hint, opts.HMACKeyEnv, subjects, opts.Signer == nil && len(opts.HMACKey) == 0)
-	summary := renderSummary(&pred, pred.Signature.HMAC != nil)
+	summary := renderSummary(&pred)
 	res.Summary = summary
 
 	// The two statements, signed.

@@ -8,7 +8,7 @@ import (
 // renderSummary returns SUMMARY.md: the release, its subjects, source and
 // commit, builder, dependency counts by scope, signature set-up, the files
 // and how to verify, for a person to read.
-func renderSummary(p *Predicate, withHMAC bool) []byte {
+func renderSummary(p *Predicate) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Release evidence: %s\n\n", mdText(p.Release))
 	project := mdText(p.Project.Name)
@@ -55,7 +55,7 @@ func renderSummary(p *Predicate, withHMAC bool) []byte {
 		{FileCycloneDX, "CycloneDX 1.6 SBOM"},
 		{FileProvenance, provenance},
 	}
-	if withHMAC {
+	if p.Signature.HMAC != nil {
 		files = append(files, [2]string{FileHMAC, "HMAC-SHA256 envelope over " + FileProvenance})
 	}
 	files = append(files,
