@@ -131,7 +131,7 @@ func summary(st *slsa.Statement, v *view) Summary {
 // diffMaps compares two path -> JSON maps, in path order.
 func diffMaps(a, b map[string]string) []Change {
 	changes := []Change{}
-	keys := slices.Sorted(maps.Keys(a))
+	keys := slices.Collect(maps.Keys(a))
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
