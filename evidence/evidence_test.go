@@ -586,3 +586,32 @@ func TestCreateLeavesBuildAlone(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexNotRegular: an evidence.json that is a symlink or a directory is
+// reported as such, not as a file too large to read.
+func TestIndexNotRegular(t *testing.T) {
+	s := signing{"unsigned", false, false}
+	for _, kind := range []string{"symlink", "directory"} {
+		dir := create(t, s)
+		p := filepath.Join(dir, FileIndex)
+		kept := filepath.Join(t.TempDir(), FileIndex)
+		if err := os.Rename(p, kept); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if kind == "symlink" {
+			err = os.Symlink(kept, p)
+		} else {
+			err = os.Mkdir(p, 0o755)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := mustVerify(t, verifyOptions(t, dir, s))
+		if !slices.ContainsFunc(r.Findings, func(f Finding) bool {
+			return f.File == FileIndex && f.Code == FindingMalformed && strings.Contains(f.Message, "not a regular file")
+		}) {
+			t.Errorf("%s evidence.json: %v", kind, r.Findings)
+		}
+	}
+}

@@ -121,7 +121,9 @@ func verifyPedigree(ctx context.Context, opts VerifyOptions, files map[string]*e
 	// evidence.json.
 	ixFile := files[FileIndex]
 	var ix *Index
-	if ixFile.data == nil {
+	if !ixFile.regular {
+		r.add(FileIndex, FindingMalformed, "not a regular file")
+	} else if ixFile.data == nil {
 		r.add(FileIndex, FindingMalformed, "larger than %d bytes", MaxIndexSize)
 	} else if parsed, err := ParseIndex(ixFile.data); errors.Is(err, ErrSchemaVersion) {
 		r.add(FileIndex, FindingSchemaVersion, "%v", err)
