@@ -92,7 +92,7 @@ func FuzzTamper(f *testing.F) {
 func FuzzTamperDpone(f *testing.F) {
 	dir := copyDir(f, filepath.Join("testdata", "dpone-01"))
 	orig := readAll(f, dir)
-	names := []string{"provenance.intoto.json", "sbom.cyclonedx.json", "sbom.spdx.json", "signature.hmac-sha256.json"}
+	names := []string{dponeProvenance, FileCycloneDX, FileSPDX, FileHMAC}
 	opts := VerifyOptions{Dir: dir, HMACKey: []byte("local-secret")}
 	for i, name := range names {
 		f.Add(uint8(i), orig[name])
