@@ -50,7 +50,6 @@ type Option func(*config)
 type config struct {
 	maxBatch int
 	pgConns  int
-	now      func() time.Time
 }
 
 // WithMaxBatch bounds how many records one group-commit transaction holds
@@ -66,7 +65,7 @@ func WithMaxConns(n int) Option { return func(c *config) { c.pgConns = max(n, 2)
 // up to date. It fails with ErrDSN, ErrSchemaTooNew, or the database's
 // connection or migration error.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
-	c := config{maxBatch: 2000, pgConns: 16, now: time.Now}
+	c := config{maxBatch: 2000, pgConns: 16}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -85,7 +84,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if db.applied, err = migrate(ctx, db.w, db.d, c.now()); err != nil {
+	if db.applied, err = migrate(ctx, db.w, db.d, time.Now()); err != nil {
 		db.closeDBs()
 		return nil, err
 	}
