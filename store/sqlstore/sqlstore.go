@@ -274,16 +274,12 @@ func (db *DB) writeGroup(group []*commit) (err error) {
 	for gi, c := range group {
 		created[gi] = make([]bool, len(c.recs))
 		for i, r := range c.recs {
-			pub := ""
-			if len(r.Publisher) > 0 {
-				pub = string(r.Publisher)
-			}
 			var signed sql.NullInt64
 			if r.SignedAt != nil {
 				signed = sql.NullInt64{Int64: r.SignedAt.UnixMicro(), Valid: true}
 			}
 			res, err := stmt.ExecContext(ctx, r.ID, r.Raw, r.Format, r.PredicateType, r.BuilderID, r.SourceURI, r.SourceRef,
-				r.SignerIdentity, r.SignerIssuer, r.KeyID, pub, signed, r.VerifiedAt.UnixMicro())
+				r.SignerIdentity, r.SignerIssuer, r.KeyID, string(r.Publisher), signed, r.VerifiedAt.UnixMicro())
 			if err != nil {
 				return fmt.Errorf("insert attestation %s: %w", r.ID, err)
 			}
