@@ -129,9 +129,9 @@ func (m *metrics) write(w io.Writer) error {
 	return err
 }
 
-// label quotes a label value as the exposition format wants: backslash,
-// double quote and newline escaped.
-func label(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(v) + `"`
-}
+// labelEscaper escapes what the exposition format escapes in a label
+// value: backslash, double quote and newline.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// label quotes a label value as the exposition format wants.
+func label(v string) string { return `"` + labelEscaper.Replace(v) + `"` }
