@@ -292,10 +292,7 @@ func (s *Store) Lookup(ctx context.Context, q Query) ([]*Record, bool, error) {
 	if err := q.Validate(); err != nil {
 		return nil, false, err
 	}
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	return s.b.Lookup(ctx, q)
+	return s.b.Lookup(ctx, q) // a Backend takes Limit 0 as DefaultLimit
 }
 
 // Summarize describes what the store holds about a subject digest. It
