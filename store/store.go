@@ -117,6 +117,7 @@ type IngestError struct {
 	Problems []Problem
 }
 
+// Error returns the first problem's message, with how many more there are.
 func (e *IngestError) Error() string {
 	msg := e.Problems[0].err.Error()
 	if n := len(e.Problems) - 1; n > 0 {
