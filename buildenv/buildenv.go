@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -140,10 +139,8 @@ func required(env map[string]string, platform string, names ...string) (map[stri
 	return vals, nil
 }
 
-var gitObjectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
-
 func checkCommit(name, v string) error {
-	if !gitObjectID.MatchString(v) {
+	if digest.ValidateValue(digest.GitCommit, v) != nil {
 		return fmt.Errorf("%s: %q is not a 40 or 64 character lowercase hex git commit id: %w", name, v, ErrInvalidValue)
 	}
 	return nil
