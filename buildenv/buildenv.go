@@ -146,13 +146,15 @@ func checkCommit(name, v string) error {
 	return nil
 }
 
-// sourceDependency is the resolved dependency for a git source.
-func sourceDependency(repo, ref, commit string) slsa.ResourceDescriptor {
-	rd := slsa.ResourceDescriptor{Digest: digest.Set{digest.GitCommit: commit}}
-	if repo != "" {
-		rd.URI = "git+" + repo
-		if ref != "" {
-			rd.URI += "@" + ref
+// Dependency returns the source's git dependency, as resolvedDependencies[0]
+// records it: uri git+REPOSITORY[@REF] (no uri when the repository is
+// unknown) and digest {gitCommit: COMMIT}.
+func (s Source) Dependency() slsa.ResourceDescriptor {
+	rd := slsa.ResourceDescriptor{Digest: digest.Set{digest.GitCommit: s.Commit}}
+	if s.Repository != "" {
+		rd.URI = "git+" + s.Repository
+		if s.Ref != "" {
+			rd.URI += "@" + s.Ref
 		}
 	}
 	return rd
@@ -197,7 +199,7 @@ func (c *Context) OverrideSource(uri, commit string) error {
 	if c.Source.Commit == "" {
 		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
 	}
-	dep := sourceDependency(c.Source.Repository, c.Source.Ref, c.Source.Commit)
+	dep := c.Source.Dependency()
 	if idx >= 0 {
 		dep.Annotations = c.ResolvedDependencies[idx].Annotations
 		c.ResolvedDependencies[idx] = dep
