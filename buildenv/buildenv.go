@@ -174,31 +174,29 @@ func nonEmpty(m map[string]any) map[string]any {
 // (each only when non-empty), as `attest --source-uri/--source-commit` do:
 // the git dependency, first in ResolvedDependencies, and the source
 // parameter (see SourceParameter) follow; a source given where none was
-// detected adds both. A "git+" prefix on uri is accepted. It
-// fails with ErrInvalidValue for a commit that is not a hex git object id.
+// detected adds both. A "git+" prefix on uri is accepted. It fails, leaving
+// c as it was, with ErrInvalidValue for a commit that is not a hex git
+// object id and for a uri without a commit where none was detected.
 func (c *Context) OverrideSource(uri, commit string) error {
 	if uri == "" && commit == "" {
 		return nil
 	}
-	if commit != "" {
+	switch {
+	case commit != "":
 		if err := checkCommit("source commit", commit); err != nil {
 			return err
 		}
 		c.Source.Commit = commit
+	case c.Source.Commit == "":
+		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
 	}
 	if uri != "" {
 		c.Source.Repository = RedactURL(strings.TrimPrefix(uri, "git+"))
 	}
-	idx := -1
-	for i, rd := range c.ResolvedDependencies {
-		if _, ok := rd.Digest[digest.GitCommit]; ok {
-			idx = i
-			break
-		}
-	}
-	if c.Source.Commit == "" {
-		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
-	}
+	idx := slices.IndexFunc(c.ResolvedDependencies, func(rd slsa.ResourceDescriptor) bool {
+		_, ok := rd.Digest[digest.GitCommit]
+		return ok
+	})
 	dep := c.Source.Dependency()
 	if idx >= 0 {
 		dep.Annotations = c.ResolvedDependencies[idx].Annotations

@@ -374,6 +374,9 @@ func TestOverrideSource(t *testing.T) {
 	if err := c.OverrideSource("https://example.com/r", ""); !errors.Is(err, ErrInvalidValue) {
 		t.Fatalf("uri without a commit: %v", err)
 	}
+	if c.Source != (Source{}) {
+		t.Fatalf("a refused override changed the source: %+v", c.Source)
+	}
 	c, _ = Detect(context.Background(), Options{Git: noGit})
 	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "not recorded") {
 		t.Fatalf("no git: warnings %q, want the source-not-recorded one", c.Warnings)
