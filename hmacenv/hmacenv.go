@@ -78,9 +78,9 @@ func Sign(key []byte, keyID, signedPath, fileSHA256Hex string) (*Envelope, error
 	if err := checkDigest(fileSHA256Hex); err != nil {
 		return nil, fmt.Errorf("signed_sha256: %w", err)
 	}
-	for field, v := range map[string]string{"key_id": keyID, "signed_path": signedPath} {
-		if !utf8.ValidString(v) {
-			return nil, fmt.Errorf("%s: not valid UTF-8: %w", field, ErrMalformed)
+	for _, f := range [...]struct{ name, v string }{{"key_id", keyID}, {"signed_path", signedPath}} {
+		if !utf8.ValidString(f.v) {
+			return nil, fmt.Errorf("%s: not valid UTF-8: %w", f.name, ErrMalformed)
 		}
 	}
 	return &Envelope{
