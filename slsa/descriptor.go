@@ -174,44 +174,7 @@ func genericJSONValid(v any, depth int) int {
 
 // isJSONNumber reports whether s is a number as RFC 8259 spells them (what
 // encoding/json accepts in a json.Number).
-func isJSONNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || !isDigit(s[i]) {
-			return false
-		}
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || !isDigit(s[i]) {
-			return false
-		}
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	return i == len(s)
-}
+func isJSONNumber(s string) bool { return numberEnd(s, 0) == len(s) }
 
 // invalidUTF8 reports whether any string or map key reachable from v is not
 // valid UTF-8. v must be acyclic (json.Marshal succeeded on it).

@@ -383,9 +383,17 @@ func (c *checker) literal(lit string) error {
 
 // number checks the RFC 8259 number grammar.
 func (c *checker) number() error {
-	start := c.pos
-	d := c.data
-	i := c.pos
+	end := numberEnd(c.data, c.pos)
+	if end < 0 {
+		return c.fail("invalid number at offset %d", c.pos)
+	}
+	c.pos = end
+	return nil
+}
+
+// numberEnd returns the offset just past the RFC 8259 number starting at
+// offset i of d, or -1 when none starts there.
+func numberEnd[T string | []byte](d T, i int) int {
 	if i < len(d) && d[i] == '-' {
 		i++
 	}
@@ -397,12 +405,12 @@ func (c *checker) number() error {
 			i++
 		}
 	default:
-		return c.fail("invalid number at offset %d", start)
+		return -1
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail("invalid number at offset %d", start)
+			return -1
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
@@ -414,14 +422,13 @@ func (c *checker) number() error {
 			i++
 		}
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail("invalid number at offset %d", start)
+			return -1
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
 		}
 	}
-	c.pos = i
-	return nil
+	return i
 }
 
 // str reads a string token and returns its decoded value: a slice of the
