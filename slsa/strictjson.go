@@ -624,19 +624,8 @@ func (c *checker) object(sch *schema, depth int) error {
 			return err
 		}
 		c.stack = c.stack[:len(c.stack)-1]
-		c.skipSpace()
-		if c.pos >= len(c.data) {
-			return c.fail("unexpected end of input in object")
-		}
-		switch c.data[c.pos] {
-		case ',':
-			c.pos++
-			c.skipSpace()
-		case '}':
-			c.pos++
-			return nil
-		default:
-			return c.fail("want ',' or '}' at offset %d", c.pos)
+		if more, err := c.next('}', "object"); !more {
+			return err
 		}
 	}
 }
@@ -654,21 +643,30 @@ func (c *checker) array(elem *schema, depth int) error {
 			return err
 		}
 		c.stack = c.stack[:len(c.stack)-1]
-		c.skipSpace()
-		if c.pos >= len(c.data) {
-			return c.fail("unexpected end of input in array")
-		}
-		switch c.data[c.pos] {
-		case ',':
-			c.pos++
-			c.skipSpace()
-		case ']':
-			c.pos++
-			return nil
-		default:
-			return c.fail("want ',' or ']' at offset %d", c.pos)
+		if more, err := c.next(']', "array"); !more {
+			return err
 		}
 	}
+}
+
+// next reads what follows a member of an object or an element of an array
+// (in names which): a ',', after which another comes (more is true), or
+// end, the closing bracket.
+func (c *checker) next(end byte, in string) (more bool, err error) {
+	c.skipSpace()
+	if c.pos >= len(c.data) {
+		return false, c.fail("unexpected end of input in %s", in)
+	}
+	switch c.data[c.pos] {
+	case ',':
+		c.pos++
+		c.skipSpace()
+		return true, nil
+	case end:
+		c.pos++
+		return false, nil
+	}
+	return false, c.fail("want ',' or '%c' at offset %d", end, c.pos)
 }
 
 // decodeStrict checks data with checkJSON against v's type and then decodes
