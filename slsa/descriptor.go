@@ -44,10 +44,8 @@ func (d *ResourceDescriptor) validate(path string) error {
 	if d.URI == "" && len(d.Digest) == 0 && len(d.Content) == 0 {
 		return &FieldError{Path: path, Err: fmt.Errorf("want at least one of uri, digest and content: %w", ErrMissingField)}
 	}
-	if d.URI != "" {
-		if err := ResourceURI(d.URI).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "uri"), Err: err}
-		}
+	if err := checkResourceURI(d.URI, joinPath(path, "uri")); err != nil {
+		return err
 	}
 	if err := validateDigest(d.Digest, joinPath(path, "digest")); err != nil {
 		return err
@@ -55,10 +53,8 @@ func (d *ResourceDescriptor) validate(path string) error {
 	if !utf8.ValidString(d.Name) {
 		return &FieldError{Path: joinPath(path, "name"), Err: fmt.Errorf("not valid UTF-8: %w", ErrInvalidField)}
 	}
-	if d.DownloadLocation != "" {
-		if err := ResourceURI(d.DownloadLocation).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "downloadLocation"), Err: err}
-		}
+	if err := checkResourceURI(d.DownloadLocation, joinPath(path, "downloadLocation")); err != nil {
+		return err
 	}
 	if !utf8.ValidString(d.MediaType) {
 		return &FieldError{Path: joinPath(path, "mediaType"), Err: fmt.Errorf("not valid UTF-8: %w", ErrInvalidField)}

@@ -166,11 +166,8 @@ func (s *Statement) validate(jsonChecked bool) (*Provenance, error) {
 			return nil, err
 		}
 	}
-	if s.PredicateType == "" {
-		return nil, &FieldError{Path: "predicateType", Err: fmt.Errorf("want the predicate type URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(s.PredicateType).Validate(); err != nil {
-		return nil, &FieldError{Path: "predicateType", Err: err}
+	if err := requireTypeURI(s.PredicateType, "predicateType", "predicate type"); err != nil {
+		return nil, err
 	}
 	if len(s.Predicate) > 0 {
 		if !jsonChecked {
