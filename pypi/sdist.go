@@ -194,7 +194,7 @@ func (s *Sdist) readZip(r io.ReaderAt, size int64, opts ArchiveOptions) (map[str
 			continue
 		}
 		if isPkgInfo {
-			data, err := readEntry(f, opts.maxMetadata(), budget)
+			data, err := readEntry(f, opts.maxMetadata(), budget, ErrSdist)
 			if err != nil {
 				return nil, fmt.Errorf("PKG-INFO: %w", err)
 			}
