@@ -118,7 +118,8 @@ type Source struct {
 // File is one distribution file the lock pins for a package.
 type File struct {
 	// Name is the file name ("wheel-0.43.0-py3-none-any.whl"); empty when
-	// the lock only lists hashes (requirements files).
+	// the lock only lists hashes (requirements files). It never holds a
+	// '/', '\' or control character: Parse refuses a lock that names one.
 	Name string `json:"name,omitempty"`
 	// URL is the download URL when the lock records one.
 	URL string `json:"url,omitempty"`
