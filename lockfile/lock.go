@@ -75,6 +75,18 @@ const (
 	ScopeDev Scope = "dev"
 )
 
+// scopeRank orders scopes from most to least needed, for a package that
+// several groups reach.
+func scopeRank(s Scope) int {
+	switch s {
+	case ScopeRuntime:
+		return 0
+	case ScopeOptional:
+		return 1
+	}
+	return 2
+}
+
 // SourceKind says where a package comes from.
 type SourceKind string
 

@@ -243,7 +243,6 @@ func uvScopes(l *Lock, pkgs []uvPackage) {
 	if len(roots) == 0 {
 		return // no project in the lock: everything stays runtime
 	}
-	rank := map[Scope]int{ScopeRuntime: 0, ScopeOptional: 1, ScopeDev: 2}
 	best := make([]Scope, len(l.Packages))
 	walk := func(start []uvDep, scope Scope, group string) {
 		seen := map[uvNode]bool{}
@@ -265,7 +264,7 @@ func uvScopes(l *Lock, pkgs []uvPackage) {
 			n := queue[0]
 			queue = queue[1:]
 			p := &l.Packages[n.pkg]
-			if best[n.pkg] == "" || rank[scope] < rank[best[n.pkg]] {
+			if best[n.pkg] == "" || scopeRank(scope) < scopeRank(best[n.pkg]) {
 				best[n.pkg] = scope
 			}
 			p.addGroup(group)
