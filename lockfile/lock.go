@@ -292,16 +292,10 @@ func (l *Lock) FileCount() int {
 
 // PURL returns the package URL of p (pkg:pypi/name@version), with a
 // repository_url qualifier when it comes from an index other than PyPI.
-func (p *Package) PURL() string {
-	opts := pypi.PURLOptions{}
-	if p.Source.Kind == SourceIndex {
-		opts.RepositoryURL = p.Source.URL
-	}
-	return pypi.PURL(p.Name, p.Version, opts)
-}
+func (p *Package) PURL() string { return p.FilePURL(File{}) }
 
-// FilePURL returns the package URL of one of p's files, with its file_name
-// qualifier.
+// FilePURL returns the package URL of one of p's files: PURL's, with the
+// file's name as its file_name qualifier (none for a file without a name).
 func (p *Package) FilePURL(f File) string {
 	opts := pypi.PURLOptions{FileName: f.Name}
 	if p.Source.Kind == SourceIndex {
