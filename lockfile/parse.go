@@ -169,7 +169,7 @@ func Detect(path string, data []byte) (Format, error) {
 		return FormatPipfileLock, nil
 	case strings.HasSuffix(lower, "pdm.lock"):
 		return FormatPDMLock, nil
-	case strings.HasSuffix(lower, ".toml") && (strings.HasPrefix(lower, "pylock.") || strings.Contains(lower, "pylock")):
+	case strings.HasSuffix(lower, ".toml") && strings.Contains(lower, "pylock"):
 		return FormatPylock, nil
 	case strings.HasSuffix(lower, ".txt") || strings.HasSuffix(lower, ".in"):
 		return FormatRequirements, nil
