@@ -673,11 +673,11 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 	}
 	pep740 := s.att.Format == attestation.FormatPEP740Attestation || s.att.Format == attestation.FormatPEP740Provenance
 	if pep740 || st.PredicateType == PredicatePyPIPublish {
-		name := a.Name
-		if a.Path == "" && a.Name == describeDigest(a.Digest) {
-			name = ""
+		filename := "" // only a digest: CheckPEP740 asks for the file
+		if a.Path != "" || a.Name != describeDigest(a.Digest) {
+			filename = filepath.Base(a.Name)
 		}
-		if err := CheckPEP740(st, PEP740Options{Filename: filepath.Base(name), Digest: a.Digest}); err != nil {
+		if err := CheckPEP740(st, PEP740Options{Filename: filename, Digest: a.Digest}); err != nil {
 			return fail(err)
 		}
 	}

@@ -348,7 +348,8 @@ func TestVerifyPEP740KeySigned(t *testing.T) {
 		"subject": []any{map[string]any{"name": "pkg-1.0-py3-none-any.whl", "digest": map[string]string{"sha256": d[digest.SHA256]}}},
 	})
 	items := parseItems(t, key.bundleJSON(t, st), "publish.json")
-	rep, err := newKeyVerifier(t, key.pub).Verify(context.Background(), Options{Artifacts: []Artifact{{Path: whl}, {Path: renamed}}, Attestations: items})
+	digestOnly := Artifact{Name: "sha256:" + d[digest.SHA256], Digest: digest.Set{digest.SHA256: d[digest.SHA256]}} // as the CLI passes sha256:HEX
+	rep, err := newKeyVerifier(t, key.pub).Verify(context.Background(), Options{Artifacts: []Artifact{{Path: whl}, {Path: renamed}, digestOnly}, Attestations: items})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -357,6 +358,9 @@ func TestVerifyPEP740KeySigned(t *testing.T) {
 	}
 	if rep.Artifacts[1].Verified || !errors.Is(rep.Artifacts[1].Err(), ErrDistributionMismatch) {
 		t.Errorf("the same bytes under another version's name: %+v", rep.Artifacts[1])
+	}
+	if r := rep.Artifacts[2]; r.Verified || !errors.Is(r.Err(), ErrDistributionMismatch) || !strings.Contains(r.Error, "give the file, not only its digest") {
+		t.Errorf("only the digest: want the reason to ask for the file, got verified %v: %s", r.Verified, r.Error)
 	}
 }
 
