@@ -278,12 +278,7 @@ func TestCheckProvenanceTampered(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := loadVector(t, tt.file)
 			cert := *v.cert
-			var captured map[string]any
-			st := mutate(t, v.stmt, func(pred map[string]any) {
-				captured = pred
-				tt.edit(pred, &cert)
-			})
-			_ = captured
+			st := mutate(t, v.stmt, func(pred map[string]any) { tt.edit(pred, &cert) })
 			_, err := CheckProvenance(st, ProvenanceOptions{Policy: tt.policy, Certificate: &cert})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("CheckProvenance() error = %v, want %v", err, tt.wantErr)
