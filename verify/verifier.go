@@ -57,9 +57,8 @@ type Policy struct {
 // Validate checks the policy's own values; errors wrap ErrInvalidPolicy.
 func (p Policy) Validate() error {
 	if p.Identity != nil {
-		id := p.Identity
-		if (id.Issuer == "" && id.IssuerRegexp == "") || (id.SAN == "" && id.SANRegexp == "") {
-			return fmt.Errorf("a certificate identity needs both an OIDC issuer and an identity (exact or regexp): %w", ErrInvalidPolicy)
+		if err := p.Identity.Validate(); err != nil {
+			return fmt.Errorf("certificate identity: %w: %w", err, ErrInvalidPolicy)
 		}
 	}
 	if err := p.VSA.Validate(); err != nil {

@@ -426,8 +426,15 @@ func TestVerifyErrors(t *testing.T) {
 	if _, err := v.Verify(context.Background(), Options{Artifacts: []Artifact{{Path: filepath.Join(t.TempDir(), "missing")}}}); !errors.Is(err, ErrRead) {
 		t.Errorf("missing artifact: %v, want ErrRead", err)
 	}
-	if _, err := v.Verify(context.Background(), Options{Policy: Policy{Identity: &sigstore.Identity{SAN: "x"}}}); !errors.Is(err, ErrInvalidPolicy) {
-		t.Errorf("identity without issuer: %v", err)
+	someDigest := []Artifact{{Digest: digest.Set{digest.SHA256: strings.Repeat("0", 64)}}}
+	for _, id := range []sigstore.Identity{
+		{SAN: "x"},
+		{Issuer: "https://issuer.example", SANRegexp: "("},
+		{IssuerRegexp: "[", SAN: "x"},
+	} {
+		if _, err := v.Verify(context.Background(), Options{Artifacts: someDigest, Policy: Policy{Identity: &id}}); !errors.Is(err, ErrInvalidPolicy) || !errors.Is(err, sigstore.ErrInvalidIdentity) {
+			t.Errorf("identity %+v: %v, want ErrInvalidPolicy and sigstore.ErrInvalidIdentity", id, err)
+		}
 	}
 	if _, err := v.Verify(context.Background(), Options{}); !errors.Is(err, ErrInvalidPolicy) {
 		t.Errorf("no artifact: %v", err)
