@@ -28,7 +28,7 @@ lint: ## gofmt, go vet and staticcheck (pinned)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-bench: build ## Go benchmarks and the comparison scripts in bench/
+bench: ## Go benchmarks and the comparison scripts in bench/ (run.sh builds its own pedigree)
 	./bench/run.sh
 
 clean: ## remove build output

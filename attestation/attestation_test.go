@@ -20,6 +20,7 @@ import (
 	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/pypi"
 	"github.com/pedigree-dev/pedigree/sigstore"
+	"github.com/pedigree-dev/pedigree/slsa"
 )
 
 const (
@@ -234,20 +235,14 @@ func TestParseErrors(t *testing.T) {
 // subjectMatches checks an in-toto statement (v0.1 or v1) names an artifact
 // with digest want.
 func subjectMatches(payload []byte, want digest.Set) error {
-	var st struct {
-		Subject []struct {
-			Digest digest.Set `json:"digest"`
-		} `json:"subject"`
-	}
-	if err := json.Unmarshal(payload, &st); err != nil {
+	st, err := slsa.DecodeStatement(payload)
+	if err != nil {
 		return err
 	}
-	for _, s := range st.Subject {
-		if s.Digest.Matches(want) {
-			return nil
-		}
+	if _, ok := st.MatchSubject(want); !ok {
+		return errors.New("artifact digest is not among the statement's subjects")
 	}
-	return errors.New("artifact digest is not among the statement's subjects")
+	return nil
 }
 
 func sha256Set(hexDigest string) digest.Set { return digest.Set{digest.SHA256: hexDigest} }

@@ -53,6 +53,9 @@ func expectedRows(t *testing.T) (string, []row) {
 		}
 		rows = append(rows, r)
 	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return dir, rows
 }
 

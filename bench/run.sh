@@ -4,20 +4,26 @@
 #   one big file       pedigree >= 0.90 x openssl's throughput
 #   many files         all cores >= 1.7 x one worker (on 2 cores)
 #   a multi-GiB file   peak memory < 64 MiB
-# then the Go benchmarks comparing dirHash1 with golang.org/x/mod's dirhash.
+# then the Go benchmarks comparing dirHash1 with golang.org/x/mod's dirhash
+# (and their ratio), and the other scripts here: attest.sh, lock-check.sh,
+# verify.sh and store.sh.
 #
 # Every timing is the best of BENCH_RUNS runs (default 5), the commands
 # interleaved so that load from elsewhere hits them alike; caches are warm.
 # Data is generated into a temporary directory, removed at exit.
 # Knobs: BENCH_RUNS, BENCH_BIG_MIB (1024), BENCH_FILES (20000),
-# BENCH_SPARSE_GIB (4). Needs bash, go, awk, openssl and sha256sum;
-# GNU time (/usr/bin/time) for memory figures.
+# BENCH_SPARSE_GIB (4), BENCH_LOCK_FILES (1000), BENCH_LOCK_KIB (64), and
+# those of bench/verify.sh and bench/store.sh.
+# Needs bash, go, awk, openssl and sha256sum; GNU time (/usr/bin/time) for
+# memory figures.
 set -euo pipefail
 
-RUNS=${BENCH_RUNS:-5}
+BEST_OF=${BENCH_RUNS:-5}
 BIG_MIB=${BENCH_BIG_MIB:-1024}
 FILES=${BENCH_FILES:-20000}
 SPARSE_GIB=${BENCH_SPARSE_GIB:-4}
+LOCK_FILES=${BENCH_LOCK_FILES:-1000}
+LOCK_KIB=${BENCH_LOCK_KIB:-64}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -87,8 +93,8 @@ run_once() {
 	fi
 }
 
-echo "== timing: best of $RUNS, interleaved"
-for ((i = 1; i <= RUNS; i++)); do
+echo "== timing: best of $BEST_OF, interleaved"
+for ((i = 1; i <= BEST_OF; i++)); do
 	for key in "${order[@]}"; do run_once "$key"; done
 	printf '.'
 done
@@ -140,11 +146,18 @@ fi
 echo
 echo "== Go benchmarks: dirHash1, pedigree (parallel) vs golang.org/x/mod dirhash (serial), same tree"
 go test ./bench -run TestDirHash1Agrees -bench 'DirHash1' -benchtime 3x -count 1 -tree "$tree" -big "$big" |
-	grep -E '^(Benchmark|ok|FAIL|---)' | sed 's/^/  /'
+	grep -E '^(Benchmark|ok|FAIL|---)' >"$work/dirhash.txt"
+sed 's/^/  /' "$work/dirhash.txt"
+awk '/^BenchmarkDirHash1\/pedigree/ { p = $3 } /^BenchmarkDirHash1\/x-mod-dirhash/ { x = $3 }
+	END { if (p > 0 && x > 0) printf "  pedigree / x/mod dirhash throughput: %.2f\n", x / p }' "$work/dirhash.txt"
 
 echo
 echo "== attest: 10,000 subjects from stdin (bench/attest.sh)"
 ./bench/attest.sh "$pedigree" | sed 's/^/  /'
+
+echo
+echo "== lock check: a generated wheelhouse, against sha256sum and pedigree digest (bench/lock-check.sh)"
+./bench/lock-check.sh "$pedigree" "$LOCK_FILES" "$LOCK_KIB" | sed 's/^/  /'
 
 echo
 echo "== verify: one-shot wall time, and 1,000 bundles on 1 and 2 workers (bench/verify.sh)"
@@ -155,7 +168,7 @@ else
 fi
 
 echo
-echo "== store: 100,000 verified ingests and random lookups, SQLite and PostgreSQL (bench/store.sh)"
+echo "== store: ${STORE_N:-100000} verified ingests and random lookups, SQLite and PostgreSQL (bench/store.sh)"
 ./bench/store.sh "$pedigree" | sed 's/^/  /'
 
 echo

@@ -5,9 +5,11 @@
 #      slsa-github-generator's certificate-signed bundle with the built-in
 #      public-good trusted root;
 #   2. verifications per second for 1,000 bundles in one process on 1 and 2
-#      workers (Go benchmark BenchmarkVerifyBatch in ./verify).
+#      workers (Go benchmark BenchmarkVerifyBatch in ./verify), and the
+#      2-worker / 1-worker ratio for certificate- and key-signed bundles.
 # Usage: bench/verify.sh [path/to/pedigree]   (builds ./bin/pedigree if absent)
-# Needs ../shared/vectors beside the checkout.
+# Knobs: RUNS (50 one-shot runs), BENCHTIME (3x). Needs ../shared/vectors
+# beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-bin/pedigree}
@@ -38,4 +40,15 @@ else
 fi
 
 echo "== batch: 1,000 bundles in one process, 1 and 2 workers"
-go test ./verify -run '^$' -bench 'VerifyBatch' -benchtime "${BENCHTIME:-3x}"
+go test ./verify -run '^$' -bench 'VerifyBatch' -benchtime "${BENCHTIME:-3x}" |
+	awk '{ print }
+	/^BenchmarkVerifyBatch\// {
+		split($1, name, "/"); workers = name[3]; sub(/-[0-9]+$/, "", workers)
+		for (i = 2; i < NF; i++) if ($(i + 1) == "verifications/s") rate[name[2], workers] = $i
+	}
+	END {
+		n = split("cert key", kinds, " ")
+		for (k = 1; k <= n; k++)
+			if (rate[kinds[k], "workers=1"] > 0 && rate[kinds[k], "workers=2"] > 0)
+				printf "%s-signed: 2 workers / 1 worker: %.2f\n", kinds[k], rate[kinds[k], "workers=2"] / rate[kinds[k], "workers=1"]
+	}'

@@ -14,7 +14,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -140,22 +139,22 @@ func required(env map[string]string, platform string, names ...string) (map[stri
 	return vals, nil
 }
 
-var gitObjectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
-
 func checkCommit(name, v string) error {
-	if !gitObjectID.MatchString(v) {
+	if digest.ValidateValue(digest.GitCommit, v) != nil {
 		return fmt.Errorf("%s: %q is not a 40 or 64 character lowercase hex git commit id: %w", name, v, ErrInvalidValue)
 	}
 	return nil
 }
 
-// sourceDependency is the resolved dependency for a git source.
-func sourceDependency(repo, ref, commit string) slsa.ResourceDescriptor {
-	rd := slsa.ResourceDescriptor{Digest: digest.Set{digest.GitCommit: commit}}
-	if repo != "" {
-		rd.URI = "git+" + repo
-		if ref != "" {
-			rd.URI += "@" + ref
+// Dependency returns the source's git dependency, as resolvedDependencies[0]
+// records it: uri git+REPOSITORY[@REF] (no uri when the repository is
+// unknown) and digest {gitCommit: COMMIT}.
+func (s Source) Dependency() slsa.ResourceDescriptor {
+	rd := slsa.ResourceDescriptor{Digest: digest.Set{digest.GitCommit: s.Commit}}
+	if s.Repository != "" {
+		rd.URI = "git+" + s.Repository
+		if s.Ref != "" {
+			rd.URI += "@" + s.Ref
 		}
 	}
 	return rd
@@ -175,32 +174,30 @@ func nonEmpty(m map[string]any) map[string]any {
 // (each only when non-empty), as `attest --source-uri/--source-commit` do:
 // the git dependency, first in ResolvedDependencies, and the source
 // parameter (see SourceParameter) follow; a source given where none was
-// detected adds both. A "git+" prefix on uri is accepted. It
-// fails with ErrInvalidValue for a commit that is not a hex git object id.
+// detected adds both. A "git+" prefix on uri is accepted. It fails, leaving
+// c as it was, with ErrInvalidValue for a commit that is not a hex git
+// object id and for a uri without a commit where none was detected.
 func (c *Context) OverrideSource(uri, commit string) error {
 	if uri == "" && commit == "" {
 		return nil
 	}
-	if commit != "" {
+	switch {
+	case commit != "":
 		if err := checkCommit("source commit", commit); err != nil {
 			return err
 		}
 		c.Source.Commit = commit
+	case c.Source.Commit == "":
+		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
 	}
 	if uri != "" {
 		c.Source.Repository = RedactURL(strings.TrimPrefix(uri, "git+"))
 	}
-	idx := -1
-	for i, rd := range c.ResolvedDependencies {
-		if _, ok := rd.Digest[digest.GitCommit]; ok {
-			idx = i
-			break
-		}
-	}
-	if c.Source.Commit == "" {
-		return fmt.Errorf("source commit: unknown, give one with the source URI: %w", ErrInvalidValue)
-	}
-	dep := sourceDependency(c.Source.Repository, c.Source.Ref, c.Source.Commit)
+	idx := slices.IndexFunc(c.ResolvedDependencies, func(rd slsa.ResourceDescriptor) bool {
+		_, ok := rd.Digest[digest.GitCommit]
+		return ok
+	})
+	dep := c.Source.Dependency()
 	if idx >= 0 {
 		dep.Annotations = c.ResolvedDependencies[idx].Annotations
 		c.ResolvedDependencies[idx] = dep

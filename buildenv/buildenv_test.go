@@ -1,7 +1,6 @@
 package buildenv
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,30 +14,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pedigree-dev/pedigree/buildenv/buildenvtest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// loadEnv reads a KEY=VALUE file from testdata (# comments allowed).
-func loadEnv(t *testing.T, name string) map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, _ := strings.Cut(line, "=")
-		env[k] = v
-	}
-	return env
-}
 
 func golden(t *testing.T, name string, v any) {
 	t.Helper()
@@ -74,7 +54,7 @@ func TestDetectCI(t *testing.T) {
 		{"gitlab.env", "gitlab.context.json", GitLabCI},
 	} {
 		t.Run(tt.env, func(t *testing.T) {
-			c, err := Detect(context.Background(), Options{Env: loadEnv(t, tt.env), Git: noGit})
+			c, err := Detect(context.Background(), Options{Env: buildenvtest.Env(t, tt.env), Git: noGit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,7 +70,7 @@ func TestDetectCI(t *testing.T) {
 }
 
 func TestGitHubFields(t *testing.T) {
-	c, err := Detect(context.Background(), Options{Env: loadEnv(t, "github.env")})
+	c, err := Detect(context.Background(), Options{Env: buildenvtest.Env(t, "github.env")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,12 +104,12 @@ func TestGitHubFields(t *testing.T) {
 
 func TestDetectErrors(t *testing.T) {
 	gh := func(t *testing.T, mod func(map[string]string)) map[string]string {
-		env := loadEnv(t, "github.env")
+		env := buildenvtest.Env(t, "github.env")
 		mod(env)
 		return env
 	}
 	gl := func(t *testing.T, mod func(map[string]string)) map[string]string {
-		env := loadEnv(t, "gitlab.env")
+		env := buildenvtest.Env(t, "gitlab.env")
 		mod(env)
 		return env
 	}
@@ -176,7 +156,7 @@ func TestDetectErrors(t *testing.T) {
 }
 
 func TestGitHubEventWarning(t *testing.T) {
-	env := loadEnv(t, "github.env")
+	env := buildenvtest.Env(t, "github.env")
 	env["GITHUB_EVENT_NAME"] = "pull_request"
 	c, err := Detect(context.Background(), Options{Env: env})
 	if err != nil {
@@ -201,7 +181,7 @@ func TestGitLabRefs(t *testing.T) {
 		{func(e map[string]string) { delete(e, "CI_COMMIT_TAG"); e["CI_COMMIT_REF_NAME"] = "feature" }, "feature"},
 	}
 	for _, tt := range tests {
-		env := loadEnv(t, "gitlab.env")
+		env := buildenvtest.Env(t, "gitlab.env")
 		tt.mod(env)
 		c, err := Detect(context.Background(), Options{Env: env})
 		if err != nil {
@@ -372,7 +352,7 @@ func TestRedactURL(t *testing.T) {
 
 func TestOverrideSource(t *testing.T) {
 	const commit = "89abcdef0123456789abcdef0123456789abcdef"
-	c, err := Detect(context.Background(), Options{Env: loadEnv(t, "github.env")})
+	c, err := Detect(context.Background(), Options{Env: buildenvtest.Env(t, "github.env")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,6 +373,9 @@ func TestOverrideSource(t *testing.T) {
 	c, _ = Detect(context.Background(), Options{Git: noGit})
 	if err := c.OverrideSource("https://example.com/r", ""); !errors.Is(err, ErrInvalidValue) {
 		t.Fatalf("uri without a commit: %v", err)
+	}
+	if c.Source != (Source{}) {
+		t.Fatalf("a refused override changed the source: %+v", c.Source)
 	}
 	c, _ = Detect(context.Background(), Options{Git: noGit})
 	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "not recorded") {

@@ -25,13 +25,14 @@ var errNotRepository = errors.New("not a git repository")
 
 // ExecGit returns a GitFunc that runs the git executable found on
 // env["PATH"], with a minimal environment built from env (PATH, HOME,
-// XDG_CONFIG_HOME, LC_ALL=C, no prompts, no optional locks). It fails with
-// ErrNoGit when there is no git on that PATH.
+// XDG_CONFIG_HOME, LC_ALL=C, no prompts, no optional locks). Git is looked
+// up once, here; the GitFunc fails with ErrNoGit when there is no git on
+// that PATH.
 func ExecGit(env map[string]string) GitFunc {
+	bin, lookErr := lookPath("git", env["PATH"])
 	return func(ctx context.Context, dir string, args ...string) (string, error) {
-		bin, err := lookPath("git", env["PATH"])
-		if err != nil {
-			return "", err
+		if lookErr != nil {
+			return "", lookErr
 		}
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Dir = dir

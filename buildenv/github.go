@@ -62,7 +62,7 @@ func detectGitHub(env map[string]string) (*Context, error) {
 		},
 		Source: Source{Repository: repo, Ref: v["GITHUB_REF"], Commit: v["GITHUB_SHA"]},
 	}
-	c.ResolvedDependencies = append(c.ResolvedDependencies, sourceDependency(repo, v["GITHUB_REF"], v["GITHUB_SHA"]))
+	c.ResolvedDependencies = append(c.ResolvedDependencies, c.Source.Dependency())
 	if ev := v["GITHUB_EVENT_NAME"]; !slices.Contains(githubEvents, ev) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("GitHub event %q is outside the events %s defines (%s); verifiers following it may reject this provenance",
 			ev, BuildTypeGitHub, strings.Join(githubEvents, ", ")))

@@ -73,6 +73,6 @@ func detectGitLab(env map[string]string) (*Context, error) {
 		},
 		Source: Source{Repository: repo, Ref: ref, Commit: v["CI_COMMIT_SHA"]},
 	}
-	c.ResolvedDependencies = append(c.ResolvedDependencies, sourceDependency(repo, ref, v["CI_COMMIT_SHA"]))
+	c.ResolvedDependencies = append(c.ResolvedDependencies, c.Source.Dependency())
 	return c, nil
 }

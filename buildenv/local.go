@@ -54,7 +54,7 @@ func detectLocal(ctx context.Context, opts Options, env map[string]string) (*Con
 	}
 	c.Source = *src
 	c.ExternalParameters["source"] = nonEmpty(map[string]any{"repository": src.Repository, "ref": src.Ref})
-	dep := sourceDependency(src.Repository, src.Ref, src.Commit)
+	dep := src.Dependency()
 	dep.Annotations = map[string]any{"dirty": src.Dirty}
 	c.ResolvedDependencies = append(c.ResolvedDependencies, dep)
 	if src.Dirty {

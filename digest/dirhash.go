@@ -97,11 +97,6 @@ func listTree(ctx context.Context, dir string) ([]string, error) {
 // with ErrUnsupportedFile; I/O errors are returned as they come
 // (*fs.PathError).
 func HashDir(ctx context.Context, dir string) (string, error) {
-	return dirHash1(ctx, dir, Options{})
-}
-
-// dirHash1 is HashDir with the workers and progress of opts.
-func dirHash1(ctx context.Context, dir string, opts Options) (string, error) {
 	names, err := listTree(ctx, dir)
 	if err != nil {
 		return "", err
@@ -113,8 +108,7 @@ func dirHash1(ctx context.Context, dir string, opts Options) (string, error) {
 	for i, name := range names {
 		paths[i] = filepath.Join(dir, filepath.FromSlash(name))
 	}
-	opts.Algorithms = []string{SHA256}
-	results, err := Files(ctx, paths, opts)
+	results, err := Files(ctx, paths, Options{})
 	if err != nil {
 		return "", err
 	}

@@ -90,29 +90,26 @@ func Sign(signer crypto.Signer, payloadType string, payload []byte, opts SignOpt
 	if opts.RSAScheme != RSAPSS && opts.RSAScheme != RSAPKCS1v15 {
 		return nil, fmt.Errorf("sign: %v: %w", opts.RSAScheme, keys.ErrUnsupportedKey)
 	}
-	pae := PAE(payloadType, payload)
+	msg := newMessage(payloadType, payload)
 	var (
 		sig []byte
 		err error
 	)
 	switch pub.(type) {
 	case ed25519.PublicKey:
-		sig, err = signer.Sign(rand.Reader, pae, crypto.Hash(0))
+		sig, err = signer.Sign(rand.Reader, msg.pae, crypto.Hash(0))
 	case *ecdsa.PublicKey, *rsa.PublicKey:
 		h := hashFor(pub)
-		d := h.New()
-		d.Write(pae)
 		var so crypto.SignerOpts = h
 		if _, ok := pub.(*rsa.PublicKey); ok && opts.RSAScheme == RSAPSS {
 			so = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: h}
 		}
-		sig, err = signer.Sign(rand.Reader, d.Sum(nil), so)
+		sig, err = signer.Sign(rand.Reader, msg.digest(h), so)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	schemes := []RSAScheme{opts.RSAScheme}
-	if !verifySig(pub, schemes, pae, sig) {
+	if !verifySig(pub, []RSAScheme{opts.RSAScheme}, msg, sig) {
 		return nil, fmt.Errorf("sign: the signer's signature does not verify with its own public key: %w", ErrSignature)
 	}
 	keyID := opts.KeyID
@@ -146,9 +143,32 @@ func hashFor(pub crypto.PublicKey) crypto.Hash {
 	return crypto.SHA256
 }
 
+// message is the PAE that is signed or verified, with its digests: each is
+// computed once, however many keys and signatures are checked against it.
+type message struct {
+	pae  []byte
+	sums map[crypto.Hash][]byte
+}
+
+func newMessage(payloadType string, payload []byte) *message {
+	return &message{pae: PAE(payloadType, payload), sums: make(map[crypto.Hash][]byte, 1)}
+}
+
+// digest returns the hash h of the PAE.
+func (m *message) digest(h crypto.Hash) []byte {
+	sum, ok := m.sums[h]
+	if !ok {
+		d := h.New()
+		d.Write(m.pae)
+		sum = d.Sum(nil)
+		m.sums[h] = sum
+	}
+	return sum
+}
+
 // verifyP1363 checks an ECDSA signature written as r || s, each the size
 // of the curve order.
-func verifyP1363(pub crypto.PublicKey, pae, sig []byte) bool {
+func verifyP1363(pub crypto.PublicKey, m *message, sig []byte) bool {
 	k, ok := pub.(*ecdsa.PublicKey)
 	if !ok {
 		return false
@@ -157,26 +177,20 @@ func verifyP1363(pub crypto.PublicKey, pae, sig []byte) bool {
 	if len(sig) != 2*n {
 		return false
 	}
-	h := hashFor(k).New()
-	h.Write(pae)
 	r, s := new(big.Int).SetBytes(sig[:n]), new(big.Int).SetBytes(sig[n:])
-	return ecdsa.Verify(k, h.Sum(nil), r, s)
+	return ecdsa.Verify(k, m.digest(hashFor(k)), r, s)
 }
 
-// verifySig checks one signature over pae with pub; RSA signatures are
-// tried with each scheme in schemes.
-func verifySig(pub crypto.PublicKey, schemes []RSAScheme, pae, sig []byte) bool {
+// verifySig checks one signature over m with pub; RSA signatures are tried
+// with each scheme in schemes.
+func verifySig(pub crypto.PublicKey, schemes []RSAScheme, m *message, sig []byte) bool {
 	switch k := pub.(type) {
 	case ed25519.PublicKey:
-		return ed25519.Verify(k, pae, sig)
+		return ed25519.Verify(k, m.pae, sig)
 	case *ecdsa.PublicKey:
-		h := hashFor(k).New()
-		h.Write(pae)
-		return ecdsa.VerifyASN1(k, h.Sum(nil), sig)
+		return ecdsa.VerifyASN1(k, m.digest(hashFor(k)), sig)
 	case *rsa.PublicKey:
-		h := crypto.SHA256.New()
-		h.Write(pae)
-		digest := h.Sum(nil)
+		digest := m.digest(crypto.SHA256)
 		for _, s := range schemes {
 			var err error
 			switch s {

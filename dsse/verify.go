@@ -106,7 +106,7 @@ func (v *Verifier) Verify(e *Envelope) (payload []byte, keyIDs []string, err err
 			return nil, nil, fmt.Errorf("signatures[%d].sig: empty: %w", i, ErrMalformed)
 		}
 	}
-	pae := PAE(e.PayloadType, e.Payload)
+	msg := newMessage(e.PayloadType, e.Payload)
 	var (
 		verified   []string
 		unattrib   = -1 // first failing signature with an empty keyid
@@ -116,7 +116,7 @@ func (v *Verifier) Verify(e *Envelope) (payload []byte, keyIDs []string, err err
 	for i, s := range e.Signatures {
 		ok := false
 		for _, k := range v.keys {
-			if verifySig(k.pub, v.schemes, pae, s.Sig) || v.p1363 && verifyP1363(k.pub, pae, s.Sig) {
+			if verifySig(k.pub, v.schemes, msg, s.Sig) || v.p1363 && verifyP1363(k.pub, msg, s.Sig) {
 				ok = true
 				if !slices.Contains(verified, k.id) {
 					verified = append(verified, k.id)

@@ -201,7 +201,7 @@ func Create(ctx context.Context, opts CreateOptions) (*Result, error) {
 		}
 	}
 	pred.Verify = verifyCommand(opts.OutputDir, hint, opts.HMACKeyEnv, subjects, opts.Signer == nil && len(opts.HMACKey) == 0)
-	summary := renderSummary(&pred, pred.Signature.HMAC != nil)
+	summary := renderSummary(&pred)
 	res.Summary = summary
 
 	// The two statements, signed.
@@ -346,9 +346,10 @@ func readProject(opts CreateOptions, block func(code, format string, args ...any
 // builder overrides applied, reporting bad or missing values as blockers.
 func applyOverrides(opts CreateOptions, block func(code, format string, args ...any)) (*buildenv.Context, error) {
 	c := *opts.Build
-	c.ExternalParameters = cloneMap(opts.Build.ExternalParameters)
-	c.InternalParameters = cloneMap(opts.Build.InternalParameters)
+	c.ExternalParameters = cloneParameters(opts.Build.ExternalParameters)
+	c.InternalParameters = cloneParameters(opts.Build.InternalParameters)
 	c.ResolvedDependencies = slices.Clone(opts.Build.ResolvedDependencies)
+	c.Warnings = slices.Clone(opts.Build.Warnings)
 	sourceOK := true
 	if err := c.OverrideSource(opts.Repository, opts.Commit); err != nil {
 		if !errors.Is(err, buildenv.ErrInvalidValue) {
@@ -373,18 +374,31 @@ func applyOverrides(opts CreateOptions, block func(code, format string, args ...
 	return &c, nil
 }
 
-func cloneMap(m map[string]any) map[string]any {
+// cloneParameters deep-copies build parameters (JSON-shaped: maps, []any
+// and scalars): OverrideSource edits the nested source parameter in place.
+func cloneParameters(m map[string]any) map[string]any {
 	if m == nil {
 		return nil
 	}
-	b, _ := json.Marshal(m)
-	var out map[string]any
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return maps.Clone(m)
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneParameter(v)
 	}
 	return out
+}
+
+func cloneParameter(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return cloneParameters(v)
+	case []any:
+		out := slices.Clone(v)
+		for i, x := range out {
+			out[i] = cloneParameter(x)
+		}
+		return out
+	}
+	return v
 }
 
 // provenanceStatement is the SLSA v1 provenance of the subjects, made by

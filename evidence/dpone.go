@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/hmacenv"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
@@ -18,8 +19,9 @@ import (
 // Files of a folder dpone's `supply-chain attest` writes: FileDponeIndex,
 // its index, tells such a folder from pedigree's.
 const (
-	FileDponeIndex = "supply_chain_attestation.json"
-	dponeMarkdown  = "supply_chain_attestation.md"
+	FileDponeIndex  = "supply_chain_attestation.json"
+	dponeMarkdown   = "supply_chain_attestation.md"
+	dponeProvenance = "provenance.intoto.json"
 )
 
 // DponeIndex is the part of dpone's supply_chain_attestation.json that
@@ -158,16 +160,16 @@ func verifyDpone(ctx context.Context, opts VerifyOptions, files map[string]*entr
 
 	// The provenance, for its subjects.
 	var subjects []slsa.ResourceDescriptor
-	if f := files["provenance.intoto.json"]; f != nil && f.data != nil {
+	if f := files[dponeProvenance]; f != nil && f.data != nil {
 		st, err := slsa.DecodeStatement(f.data)
 		if err != nil {
-			if !r.has("provenance.intoto.json") {
-				r.add("provenance.intoto.json", FindingMalformed, "%v", err)
+			if !r.has(dponeProvenance) {
+				r.add(dponeProvenance, FindingMalformed, "%v", err)
 			}
 		} else {
 			subjects = st.Subject
 			for _, s := range st.Subject {
-				r.Subjects = append(r.Subjects, Subject{Name: path.Base(s.Name), Path: s.Name, SHA256: s.Digest["sha256"]})
+				r.Subjects = append(r.Subjects, Subject{Name: path.Base(s.Name), Path: s.Name, SHA256: s.Digest[digest.SHA256]})
 			}
 		}
 	}

@@ -18,7 +18,7 @@ var dponeKeys = map[string]string{
 	"08-no-project-table": "k", "10-duplicate-subject": "k", "12-service-empty-subjects": "", "13-md-stdout-redaction": "k",
 }
 
-func copyDir(t *testing.T, from string) string {
+func copyDir(t testing.TB, from string) string {
 	t.Helper()
 	to := filepath.Join(t.TempDir(), "out")
 	copyTree(t, from, to)

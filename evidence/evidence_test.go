@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pedigree-dev/pedigree/buildenv"
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/atomicfile"
 	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/keys"
@@ -219,7 +221,7 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-func readAll(t *testing.T, dir string) map[string][]byte {
+func readAll(t testing.TB, dir string) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -354,6 +356,31 @@ func TestVerifyStrippedSignatures(t *testing.T) {
 	r := mustVerify(t, verifyOptions(t, dir, signing{"dsse", true, false}))
 	if r.OK() || !r.has(FileHMAC) {
 		t.Errorf("HMAC envelope removed: %v", r.Findings)
+	}
+
+	// The DSSE envelopes replaced by their payloads: one line, or all.
+	s := signing{"dsse", true, false}
+	for _, strip := range [][]int{{0}, {1}, {0, 1}} {
+		dir := create(t, s)
+		p := filepath.Join(dir, FileProvenance)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n"))
+		for _, i := range strip {
+			env, err := dsse.Parse(lines[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines[i] = env.Payload
+		}
+		if err := os.WriteFile(p, append(bytes.Join(lines, []byte("\n")), '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r := mustVerify(t, verifyOptions(t, dir, s)); r.OK() || !r.has(FileProvenance) {
+			t.Errorf("DSSE envelopes of lines %v stripped: %v", strip, r.Findings)
+		}
 	}
 }
 
@@ -500,7 +527,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func copyTree(t *testing.T, from, to string) {
+func copyTree(t testing.TB, from, to string) {
 	t.Helper()
 	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -525,4 +552,66 @@ func copyTree(t *testing.T, from, to string) {
 // changed the working directory.
 func keyPath(name string) string {
 	return filepath.Join(testshared.Root(), "evidence", "testdata", name)
+}
+
+// TestCreateLeavesBuildAlone: Create applies the source overrides to a copy
+// of the build context; the caller's context, its warnings and its nested
+// parameters included, is as it was.
+func TestCreateLeavesBuildAlone(t *testing.T) {
+	// A local build where git found no source: overriding the source
+	// withdraws Detect's warning, in the copy only.
+	noGit, err := buildenv.Detect(context.Background(), buildenv.Options{Env: map[string]string{}, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(noGit.Warnings) != 1 {
+		t.Fatalf("no-git build warnings %q, want one", noGit.Warnings)
+	}
+	for name, build := range map[string]*buildenv.Context{"no git": noGit, "detected source": localBuild()} {
+		t.Run(name, func(t *testing.T) {
+			before, err := json.Marshal(build)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := createOptions(t, filepath.Join(t.TempDir(), "out"), signing{"dsse", true, false})
+			o.Build = build
+			o.Repository, o.Commit = "https://github.com/example/other", strings.Repeat("ab", 20)
+			if _, err := Create(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := json.Marshal(build)
+			if !bytes.Equal(before, after) {
+				t.Errorf("Create changed the caller's build context:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+// TestIndexNotRegular: an evidence.json that is a symlink or a directory is
+// reported as such, not as a file too large to read.
+func TestIndexNotRegular(t *testing.T) {
+	s := signing{"unsigned", false, false}
+	for _, kind := range []string{"symlink", "directory"} {
+		dir := create(t, s)
+		p := filepath.Join(dir, FileIndex)
+		kept := filepath.Join(t.TempDir(), FileIndex)
+		if err := os.Rename(p, kept); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if kind == "symlink" {
+			err = os.Symlink(kept, p)
+		} else {
+			err = os.Mkdir(p, 0o755)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := mustVerify(t, verifyOptions(t, dir, s))
+		if !slices.ContainsFunc(r.Findings, func(f Finding) bool {
+			return f.File == FileIndex && f.Code == FindingMalformed && strings.Contains(f.Message, "not a regular file")
+		}) {
+			t.Errorf("%s evidence.json: %v", kind, r.Findings)
+		}
+	}
 }

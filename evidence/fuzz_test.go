@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,24 +64,16 @@ func FuzzParseDponeIndex(f *testing.F) {
 
 // FuzzTamper replaces one file of a signed bundle by arbitrary bytes: the
 // bundle must verify only when the bytes are the original ones, and
-// otherwise a finding must name that file.
+// otherwise a finding must name that file. Its inputs are whole files of a
+// few KB, which the fuzzer minimizes for up to -fuzzminimizetime (60 s)
+// each when they find new coverage: for a short run, pass
+// -fuzzminimizetime 2s as well.
 func FuzzTamper(f *testing.F) {
 	s := signing{"dsse+hmac", true, true}
-	src := filepath.Join(f.TempDir(), "bundle")
-	if _, err := Create(context.Background(), createOptions(f, src, s)); err != nil {
-		f.Fatal(err)
-	}
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		f.Fatal(err)
-	}
-	var names []string
-	orig := map[string][]byte{}
-	for _, e := range entries {
-		names = append(names, e.Name())
-		orig[e.Name()], _ = os.ReadFile(filepath.Join(src, e.Name()))
-	}
-	slices.Sort(names)
+	dir := create(f, s)
+	orig := readAll(f, dir)
+	names := slices.Sorted(maps.Keys(orig))
+	opts := verifyOptions(f, dir, s)
 	for i, name := range names {
 		f.Add(uint8(i), orig[name])
 		f.Add(uint8(i), append(bytes.Clone(orig[name]), ' '))
@@ -88,73 +81,63 @@ func FuzzTamper(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		name := names[int(which)%len(names)]
-		dir := filepath.Join(t.TempDir(), "bundle")
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		for n, b := range orig {
-			if n == name {
-				b = data
-			}
-			if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		r, err := Verify(context.Background(), verifyOptions(t, dir, s))
-		if err != nil {
-			t.Fatal(err)
-		}
-		same := bytes.Equal(data, orig[name])
-		if r.OK() != same {
-			t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
-		}
-		if !same && !r.has(name) {
-			t.Fatalf("%s replaced; findings name other files: %v", name, r.Findings)
-		}
+		checkReplaced(t, opts, name, data, orig[name])
 	})
 }
 
 // FuzzTamperDpone replaces one file of dpone's sample folder (one dpone
 // protects: not its index or Markdown) by arbitrary bytes: it must verify
-// only when the bytes are the original ones.
+// only when the bytes are the original ones, and otherwise a finding must
+// name that file.
 func FuzzTamperDpone(f *testing.F) {
-	src := filepath.Join("testdata", "dpone-01")
-	names := []string{"provenance.intoto.json", "sbom.cyclonedx.json", "sbom.spdx.json", "signature.hmac-sha256.json"}
-	orig := map[string][]byte{}
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		orig[e.Name()], _ = os.ReadFile(filepath.Join(src, e.Name()))
-	}
+	dir := copyDir(f, filepath.Join("testdata", "dpone-01"))
+	orig := readAll(f, dir)
+	names := []string{dponeProvenance, FileCycloneDX, FileSPDX, FileHMAC}
+	opts := VerifyOptions{Dir: dir, HMACKey: []byte("local-secret")}
 	for i, name := range names {
 		f.Add(uint8(i), orig[name])
 		f.Add(uint8(i), bytes.ToUpper(orig[name]))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		name := names[int(which)%len(names)]
-		dir := filepath.Join(t.TempDir(), "out")
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			t.Fatal(err)
+		checkReplaced(t, opts, name, data, orig[name])
+	})
+}
+
+// checkReplaced makes the file name of opts.Dir hold data until t ends
+// (then orig, what it held, goes back, so that one folder serves every fuzz
+// input) and checks that the folder verifies only when data is orig, and
+// that otherwise a finding names the file. The file is removed before each
+// write: a new file, not a truncated one, which ext4 writes back to disk on
+// close (auto_da_alloc) and makes each input several times slower.
+func checkReplaced(t *testing.T, opts VerifyOptions, name string, data, orig []byte) {
+	t.Helper()
+	p := filepath.Join(opts.Dir, name)
+	write := func(b []byte) error {
+		if err := os.Remove(p); err != nil {
+			return err
 		}
-		for n, b := range orig {
-			if n == name {
-				b = data
-			}
-			if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		r, err := Verify(context.Background(), VerifyOptions{Dir: dir, HMACKey: []byte("local-secret")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		same := bytes.Equal(data, orig[name])
-		if r.OK() != same || (!same && !r.has(name)) {
-			t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
+		return os.WriteFile(p, b, 0o644)
+	}
+	if err := write(data); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := write(orig); err != nil {
+			t.Error(err)
 		}
 	})
+	r, err := Verify(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := bytes.Equal(data, orig)
+	if r.OK() != same {
+		t.Fatalf("%s replaced (same=%v): ok=%v findings %v", name, same, r.OK(), r.Findings)
+	}
+	if !same && !r.has(name) {
+		t.Fatalf("%s replaced; findings name other files: %v", name, r.Findings)
+	}
 }
 
 func BenchmarkCreate(b *testing.B) {

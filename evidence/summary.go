@@ -8,7 +8,7 @@ import (
 // renderSummary returns SUMMARY.md: the release, its subjects, source and
 // commit, builder, dependency counts by scope, signature set-up, the files
 // and how to verify, for a person to read.
-func renderSummary(p *Predicate, withHMAC bool) []byte {
+func renderSummary(p *Predicate) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Release evidence: %s\n\n", mdText(p.Release))
 	project := mdText(p.Project.Name)
@@ -55,7 +55,7 @@ func renderSummary(p *Predicate, withHMAC bool) []byte {
 		{FileCycloneDX, "CycloneDX 1.6 SBOM"},
 		{FileProvenance, provenance},
 	}
-	if withHMAC {
+	if p.Signature.HMAC != nil {
 		files = append(files, [2]string{FileHMAC, "HMAC-SHA256 envelope over " + FileProvenance})
 	}
 	files = append(files,
@@ -85,13 +85,7 @@ func signatureText(s Signature) string {
 
 // mdText makes s safe inside a Markdown table cell: one line, no '|'.
 func mdText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(oneLine(s))
 }
 
 // mdCode writes s as inline code that no backtick inside can end early.
@@ -99,12 +93,7 @@ func mdCode(s string) string {
 	if s == "" {
 		return "(none)"
 	}
-	s = strings.NewReplacer("|", `\|`).Replace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s))
+	s = strings.ReplaceAll(oneLine(s), "|", `\|`)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -113,6 +102,16 @@ func mdCode(s string) string {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence
+}
+
+// oneLine replaces control characters (newlines among them) by spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func plural(n int, noun string) string {

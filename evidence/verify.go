@@ -121,7 +121,9 @@ func verifyPedigree(ctx context.Context, opts VerifyOptions, files map[string]*e
 	// evidence.json.
 	ixFile := files[FileIndex]
 	var ix *Index
-	if ixFile.data == nil {
+	if !ixFile.regular {
+		r.add(FileIndex, FindingMalformed, "not a regular file")
+	} else if ixFile.data == nil {
 		r.add(FileIndex, FindingMalformed, "larger than %d bytes", MaxIndexSize)
 	} else if parsed, err := ParseIndex(ixFile.data); errors.Is(err, ErrSchemaVersion) {
 		r.add(FileIndex, FindingSchemaVersion, "%v", err)
@@ -343,6 +345,9 @@ func verifyPedigree(ctx context.Context, opts VerifyOptions, files map[string]*e
 			r.add(FileProvenance, FindingChanged, "DSSE-signed, but the evidence statement records no DSSE signature")
 		case s.DSSE != nil:
 			for _, l := range lines {
+				if l.env == nil {
+					continue // a bare line among signed ones: reported above
+				}
 				for _, sig := range l.env.Signatures {
 					if sig.KeyID != s.DSSE.KeyID {
 						r.add(FileProvenance, FindingChanged, "line %d: signature keyid %q, the evidence statement records %q", l.n, sig.KeyID, s.DSSE.KeyID)

@@ -29,6 +29,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pedigree-dev/pedigree/digest"
 )
 
 // Algorithm is the algorithm name written into envelopes; reading accepts
@@ -76,9 +78,9 @@ func Sign(key []byte, keyID, signedPath, fileSHA256Hex string) (*Envelope, error
 	if err := checkDigest(fileSHA256Hex); err != nil {
 		return nil, fmt.Errorf("signed_sha256: %w", err)
 	}
-	for field, v := range map[string]string{"key_id": keyID, "signed_path": signedPath} {
-		if !utf8.ValidString(v) {
-			return nil, fmt.Errorf("%s: not valid UTF-8: %w", field, ErrMalformed)
+	for _, f := range [...]struct{ name, v string }{{"key_id", keyID}, {"signed_path", signedPath}} {
+		if !utf8.ValidString(f.v) {
+			return nil, fmt.Errorf("%s: not valid UTF-8: %w", f.name, ErrMalformed)
 		}
 	}
 	return &Envelope{
@@ -102,14 +104,11 @@ func mac(key []byte, digestHex string) []byte {
 	return m.Sum(nil)
 }
 
+// checkDigest checks a hex SHA-256 with digest.ValidateValue; its error
+// wraps ErrMalformed as well as the digest package's.
 func checkDigest(s string) error {
-	if len(s) != 2*sha256.Size {
-		return fmt.Errorf("want 64 lowercase hex characters, got %d: %w", len(s), ErrMalformed)
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return fmt.Errorf("want lowercase hex, got %q at offset %d: %w", c, i, ErrMalformed)
-		}
+	if err := digest.ValidateValue(digest.SHA256, s); err != nil {
+		return fmt.Errorf("%w: %w", err, ErrMalformed)
 	}
 	return nil
 }

@@ -40,27 +40,35 @@ var (
 // It accepts Ed25519, ECDSA P-256/P-384/P-521 and RSA keys of at least 2048
 // bits and fails with ErrNoPEM or ErrUnsupportedKey otherwise.
 func ParsePublicKeyPEM(data []byte) (crypto.PublicKey, error) {
+	block, err := findPEM(data, pemPublicKey, func(b *pem.Block) bool { return b.Type == pemPublicKey })
+	if err != nil {
+		return nil, err
+	}
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("PUBLIC KEY: %w: %v", ErrUnsupportedKey, err)
+	}
+	if err := CheckPublicKey(pub); err != nil {
+		return nil, err
+	}
+	return pub, nil
+}
+
+// findPEM returns the first PEM block in data that match accepts. It fails
+// with ErrNoPEM, naming want, when there is none, and when data is larger
+// than MaxPEMSize.
+func findPEM(data []byte, want string, match func(*pem.Block) bool) (*pem.Block, error) {
 	if len(data) > MaxPEMSize {
 		return nil, fmt.Errorf("%d bytes, limit %d: %w", len(data), MaxPEMSize, ErrNoPEM)
 	}
-	rest := data
-	for {
+	for rest := data; ; {
 		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("want a PEM block of type PUBLIC KEY: %w", ErrNoPEM)
+		if block, rest = pem.Decode(rest); block == nil {
+			return nil, fmt.Errorf("want a PEM block of type %s: %w", want, ErrNoPEM)
 		}
-		if block.Type != "PUBLIC KEY" {
-			continue
+		if match(block) {
+			return block, nil
 		}
-		pub, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("PUBLIC KEY: %w: %v", ErrUnsupportedKey, err)
-		}
-		if err := CheckPublicKey(pub); err != nil {
-			return nil, err
-		}
-		return pub, nil
 	}
 }
 

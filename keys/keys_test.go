@@ -113,7 +113,7 @@ func TestParseOpenSSLKeys(t *testing.T) {
 		wantErr    error
 	}{
 		{"openssl-ed25519-aes256.key", fixturePassphrase, "ed25519", nil},
-		{"openssl-ed25519-aes256.key", []byte("wrong"), "", ErrPassphrase},
+		{"openssl-ed25519-aes256.key", []byte("tr0ub4dor"), "", ErrPassphrase},
 		{"openssl-ed25519-aes256.key", nil, "", ErrEncrypted},
 		{"openssl-p384-aes128-sha1.key", fixturePassphrase, "ecdsa-p384", nil},
 		{"openssl-p384-aes128-sha1.key", []byte("correct-horsf"), "", ErrPassphrase},
@@ -137,6 +137,9 @@ func TestParseOpenSSLKeys(t *testing.T) {
 				t.Fatalf("error %v, want %v", err, tt.wantErr)
 			}
 			if err != nil {
+				if len(tt.passphrase) > 0 && strings.Contains(err.Error(), string(tt.passphrase)) {
+					t.Fatalf("error %q shows the passphrase", err)
+				}
 				return
 			}
 			alg, err := AlgorithmOf(key.Public())

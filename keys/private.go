@@ -62,61 +62,61 @@ func marshalPrivateKeyPEM(key crypto.Signer, passphrase []byte, iterations int) 
 // "Proc-Type: 4,ENCRYPTED" PEM, scrypt, cosign's format) and for keys
 // CheckPublicKey refuses.
 func ParsePrivateKeyPEM(data, passphrase []byte) (crypto.Signer, error) {
-	if len(data) > MaxPEMSize {
-		return nil, fmt.Errorf("%d bytes, limit %d: %w", len(data), MaxPEMSize, ErrNoPEM)
+	block, err := findPEM(data, "PRIVATE KEY or ENCRYPTED PRIVATE KEY", func(b *pem.Block) bool {
+		switch b.Type {
+		case pemPrivateKey, pemECPrivateKey, pemRSAPrivateKey, pemEncryptedPrivateKey, pemSigstorePrivateKey, pemCosignPrivateKey:
+			return true
+		}
+		return legacyEncrypted(b)
+	})
+	if err != nil {
+		return nil, err
 	}
-	rest := data
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return nil, fmt.Errorf("want a PEM block of type PRIVATE KEY or ENCRYPTED PRIVATE KEY: %w", ErrNoPEM)
+	if legacyEncrypted(block) {
+		return nil, fmt.Errorf("%s: legacy PEM encryption (DEK-Info) is not supported, convert with `openssl pkcs8 -topk8 -v2 aes-256-cbc`: %w", block.Type, ErrUnsupportedKey)
+	}
+	var key any
+	switch block.Type {
+	case pemPrivateKey:
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case pemECPrivateKey:
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	case pemRSAPrivateKey:
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case pemEncryptedPrivateKey:
+		if len(passphrase) == 0 {
+			return nil, fmt.Errorf("%s: %w", block.Type, ErrEncrypted)
 		}
-		if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-			return nil, fmt.Errorf("%s: legacy PEM encryption (DEK-Info) is not supported, convert with `openssl pkcs8 -topk8 -v2 aes-256-cbc`: %w", block.Type, ErrUnsupportedKey)
+		der, derr := decryptPKCS8(block.Bytes, passphrase)
+		if derr != nil {
+			return nil, derr
 		}
-		var (
-			key any
-			err error
-		)
-		switch block.Type {
-		case pemPrivateKey:
-			key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-		case pemECPrivateKey:
-			key, err = x509.ParseECPrivateKey(block.Bytes)
-		case pemRSAPrivateKey:
-			key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-		case pemEncryptedPrivateKey:
-			if len(passphrase) == 0 {
-				return nil, fmt.Errorf("%s: %w", block.Type, ErrEncrypted)
-			}
-			der, derr := decryptPKCS8(block.Bytes, passphrase)
-			if derr != nil {
-				return nil, derr
-			}
-			key, err = x509.ParsePKCS8PrivateKey(der)
-			if err != nil {
-				// A wrong key can survive the padding check by chance;
-				// the DER inside is garbage then.
-				return nil, fmt.Errorf("%s: %w", block.Type, ErrPassphrase)
-			}
-		case pemSigstorePrivateKey, pemCosignPrivateKey:
-			return nil, fmt.Errorf("%s: cosign's encrypted key format is not supported; use a PKCS#8 key (`pedigree keygen` or openssl): %w", block.Type, ErrUnsupportedKey)
-		default:
-			continue
-		}
+		key, err = x509.ParsePKCS8PrivateKey(der)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %v", block.Type, ErrUnsupportedKey, err)
+			// A wrong key can survive the padding check by chance;
+			// the DER inside is garbage then.
+			return nil, fmt.Errorf("%s: %w", block.Type, ErrPassphrase)
 		}
-		signer, ok := key.(crypto.Signer)
-		if !ok {
-			return nil, fmt.Errorf("%s: key type %T: %w", block.Type, key, ErrUnsupportedKey)
-		}
-		if err := CheckPublicKey(signer.Public()); err != nil {
-			return nil, fmt.Errorf("%s: %w", block.Type, err)
-		}
-		return signer, nil
+	default: // pemSigstorePrivateKey, pemCosignPrivateKey
+		return nil, fmt.Errorf("%s: cosign's encrypted key format is not supported; use a PKCS#8 key (`pedigree keygen` or openssl): %w", block.Type, ErrUnsupportedKey)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: %v", block.Type, ErrUnsupportedKey, err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%s: key type %T: %w", block.Type, key, ErrUnsupportedKey)
+	}
+	if err := CheckPublicKey(signer.Public()); err != nil {
+		return nil, fmt.Errorf("%s: %w", block.Type, err)
+	}
+	return signer, nil
+}
+
+// legacyEncrypted reports whether b uses the legacy PEM encryption
+// ("Proc-Type: 4,ENCRYPTED" and DEK-Info headers).
+func legacyEncrypted(b *pem.Block) bool {
+	return strings.Contains(b.Headers["Proc-Type"], "ENCRYPTED")
 }
 
 // MarshalPublicKeyPEM encodes pub as an SPKI "PUBLIC KEY" PEM block. It

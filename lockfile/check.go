@@ -132,7 +132,7 @@ func Check(ctx context.Context, l *Lock, paths []string, opts CheckOptions) (*Ch
 	}
 	found := map[int]bool{} // package index -> a file matched or was compared
 	for _, res := range results {
-		fr := checkFile(l, res, found)
+		fr := checkFile(l, algs, res, found)
 		rep.Files = append(rep.Files, fr)
 		switch fr.Status {
 		case StatusMatched:
@@ -273,8 +273,9 @@ func candidates(l *Lock, fn pypi.Filename, base string) (byName []int, byVersion
 	return byName, byVersion, version
 }
 
-// checkFile classifies one hashed file.
-func checkFile(l *Lock, res digest.Result, found map[int]bool) FileResult {
+// checkFile classifies one hashed file; algs are the lock's algorithms
+// (lockAlgorithms), which the file was hashed with.
+func checkFile(l *Lock, algs []string, res digest.Result, found map[int]bool) FileResult {
 	base := filepath.Base(res.Path)
 	fn, _ := pypi.ParseFilename(base) // names were checked when listing
 	byName, byVersion, version := candidates(l, fn, base)
@@ -323,7 +324,7 @@ func checkFile(l *Lock, res digest.Result, found map[int]bool) FileResult {
 	}
 	fr.Status = StatusHashMismatch
 	if hashes == 0 {
-		fr.Detail = fmt.Sprintf("the lock has no %s hash for %s %s", strings.Join(lockAlgorithms(l), "/"), first.Name, first.Version)
+		fr.Detail = fmt.Sprintf("the lock has no %s hash for %s %s", strings.Join(algs, "/"), first.Name, first.Version)
 	} else {
 		fr.Detail = fmt.Sprintf("sha256 %s is none of the %d locked hashes", res.Digest[digest.SHA256], hashes)
 	}

@@ -37,6 +37,26 @@ func urlFileName(raw string) string {
 	return base
 }
 
+// fileName is a locked file's name: as the lock gives it, or else the last
+// segment of its URL or of its path.
+func fileName(name, rawURL, path string) string {
+	switch {
+	case name != "":
+		return name
+	case rawURL != "":
+		return urlFileName(rawURL)
+	}
+	return pathBase(path)
+}
+
+// pathBase returns the last element of a '/' or '\' separated path.
+func pathBase(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
 // stripFragment returns raw without its "#..." fragment, and the fragment.
 func stripFragment(raw string) (string, string) {
 	if i := strings.IndexByte(raw, '#'); i >= 0 {

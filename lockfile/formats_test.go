@@ -136,6 +136,10 @@ func TestFormatErrors(t *testing.T) {
 		{"pdm 5", "pdm.lock", "[metadata]\nlock_version = \"5.0\"\n", lockfile.ErrUnsupportedVersion, "metadata.lock_version"},
 		{"pdm bad dependency", "pdm.lock", "[metadata]\nlock_version = \"4.5.0\"\n[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [\"==1\"]\n", lockfile.ErrSyntax, "package[0].dependencies[0]"},
 		{"pdm bad hash", "pdm.lock", "[metadata]\nlock_version = \"4.5.0\"\n[[package]]\nname = \"a\"\nversion = \"1\"\nfiles = [{file = \"a-1.tar.gz\", hash = \"sha256\"}]\n", lockfile.ErrHash, "package[0].files[0].hash"},
+		{"poetry file name with a backslash", "poetry.lock", "[[package]]\nname = \"a\"\nversion = \"1\"\nfiles = [{file = \"a\\\\b-1.tar.gz\", hash = \"" + sha + "\"}]\n[metadata]\nlock-version = \"2.0\"\n", lockfile.ErrSyntax, `package[0]: file name "a\\b-1.tar.gz"`},
+		{"pylock file name with a slash", "pylock.toml", "lock-version = \"1.0\"\n[[packages]]\nname = \"a\"\nsdist = {name = \"../a-1.tar.gz\", url = \"https://h/a-1.tar.gz\", hashes = {sha256 = \"" + h1 + "\"}}\n", lockfile.ErrSyntax, "packages[0]: file name"},
+		{"uv file name from a URL", "uv.lock", "version = 1\n[[package]]\nname = \"a\"\nversion = \"1\"\nsource = { registry = \"r\" }\nwheels = [{ url = \"https://h/a/..\", hash = \"" + sha + "\" }]\n", lockfile.ErrSyntax, `package[0]: file name ".."`},
+		{"requirements URL naming a backslash", "r.txt", "a @ https://h/x%5Ca-1.tar.gz\n", lockfile.ErrSyntax, "r.txt:1: file name"},
 		{"unknown toml", "thing.lock", "[[package]]\nname = \"a\"\n", lockfile.ErrFormat, "thing.lock"},
 		{"unknown json", "thing.lock", `{"a": 1}`, lockfile.ErrFormat, "thing.lock"},
 	}

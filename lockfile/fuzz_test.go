@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/internal/testshared"
@@ -46,6 +47,9 @@ func fuzzParse(t *testing.T, format lockfile.Format, name string, data []byte) {
 			t.Fatalf("package[%d] incomplete: %+v", i, p)
 		}
 		for _, fl := range p.Files {
+			if fl.Name == "." || fl.Name == ".." || strings.ContainsFunc(fl.Name, func(r rune) bool { return r < ' ' || r == 0x7f || r == '/' || r == '\\' }) {
+				t.Fatalf("package[%d]: file name %q is not a plain file name", i, fl.Name)
+			}
 			if len(fl.Hashes) > 0 {
 				if err := fl.Hashes.Validate(); err != nil {
 					t.Fatalf("package[%d]: %v", i, err)

@@ -75,6 +75,18 @@ const (
 	ScopeDev Scope = "dev"
 )
 
+// scopeRank orders scopes from most to least needed, for a package that
+// several groups reach.
+func scopeRank(s Scope) int {
+	switch s {
+	case ScopeRuntime:
+		return 0
+	case ScopeOptional:
+		return 1
+	}
+	return 2
+}
+
 // SourceKind says where a package comes from.
 type SourceKind string
 
@@ -118,7 +130,8 @@ type Source struct {
 // File is one distribution file the lock pins for a package.
 type File struct {
 	// Name is the file name ("wheel-0.43.0-py3-none-any.whl"); empty when
-	// the lock only lists hashes (requirements files).
+	// the lock only lists hashes (requirements files). It never holds a
+	// '/', '\' or control character: Parse refuses a lock that names one.
 	Name string `json:"name,omitempty"`
 	// URL is the download URL when the lock records one.
 	URL string `json:"url,omitempty"`
@@ -279,16 +292,10 @@ func (l *Lock) FileCount() int {
 
 // PURL returns the package URL of p (pkg:pypi/name@version), with a
 // repository_url qualifier when it comes from an index other than PyPI.
-func (p *Package) PURL() string {
-	opts := pypi.PURLOptions{}
-	if p.Source.Kind == SourceIndex {
-		opts.RepositoryURL = p.Source.URL
-	}
-	return pypi.PURL(p.Name, p.Version, opts)
-}
+func (p *Package) PURL() string { return p.FilePURL(File{}) }
 
-// FilePURL returns the package URL of one of p's files, with its file_name
-// qualifier.
+// FilePURL returns the package URL of one of p's files: PURL's, with the
+// file's name as its file_name qualifier (none for a file without a name).
 func (p *Package) FilePURL(f File) string {
 	opts := pypi.PURLOptions{FileName: f.Name}
 	if p.Source.Kind == SourceIndex {
@@ -325,8 +332,11 @@ func hashValue(alg, value string) (string, string, error) {
 	alg = strings.ToLower(strings.TrimSpace(alg))
 	value = strings.TrimSpace(value)
 	alg = strings.ReplaceAll(alg, "-", "")
+	// HexLength is 0 for what digest does not know, and for its git ids
+	// and dirHash, whose camelCase names a lowercased one never matches:
+	// a lock's hash is a file's content hash.
 	n := digest.HexLength(alg)
-	if n == 0 || !digest.Known(alg) || strings.HasPrefix(alg, "git") || alg == digest.DirHash1 {
+	if n == 0 {
 		return "", "", fmt.Errorf("%q: unknown hash algorithm: %w", truncate(alg), ErrHash)
 	}
 	if len(value) == n {

@@ -53,7 +53,7 @@ func ParseFile(path string, opts Options) (*Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l, checkVersions(l)
+	return l, checkPackages(l)
 }
 
 // Parse parses lock-file bytes already in memory, detecting the format
@@ -80,12 +80,14 @@ func ParseFormat(format Format, path string, data []byte) (*Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l, checkVersions(l)
+	return l, checkPackages(l)
 }
 
-// checkVersions refuses versions no tool writes: longer than
-// pypi.MaxNameLength, or with spaces or control characters.
-func checkVersions(l *Lock) error {
+// checkPackages refuses what no tool writes, whichever format the lock
+// is: versions longer than pypi.MaxNameLength or with spaces or control
+// characters, and file names that are not plain file names (with '/',
+// '\' or a control character, or "." or "..").
+func checkPackages(l *Lock) error {
 	for i := range l.Packages {
 		p := &l.Packages[i]
 		bad := len(p.Version) > pypi.MaxNameLength
@@ -94,6 +96,11 @@ func checkVersions(l *Lock) error {
 		}
 		if bad {
 			return fmt.Errorf("%s: %s.version: %q: want a version without spaces, at most %d bytes: %w", l.Path, p.Location, truncate(p.Version), pypi.MaxNameLength, ErrSyntax)
+		}
+		for _, f := range p.Files {
+			if f.Name == "." || f.Name == ".." || strings.ContainsFunc(f.Name, func(r rune) bool { return r < ' ' || r == 0x7f || r == '/' || r == '\\' }) {
+				return fmt.Errorf("%s: %s: file name %q: want a file name without '/', '\\' or control characters: %w", l.Path, p.Location, truncate(f.Name), ErrSyntax)
+			}
 		}
 	}
 	return nil
@@ -162,7 +169,7 @@ func Detect(path string, data []byte) (Format, error) {
 		return FormatPipfileLock, nil
 	case strings.HasSuffix(lower, "pdm.lock"):
 		return FormatPDMLock, nil
-	case strings.HasSuffix(lower, ".toml") && (strings.HasPrefix(lower, "pylock.") || strings.Contains(lower, "pylock")):
+	case strings.HasSuffix(lower, ".toml") && strings.Contains(lower, "pylock"):
 		return FormatPylock, nil
 	case strings.HasSuffix(lower, ".txt") || strings.HasSuffix(lower, ".in"):
 		return FormatRequirements, nil

@@ -145,17 +145,6 @@ func sameOrigin(a, b Source) bool {
 	return a == b
 }
 
-// scopeRank orders scopes from most to least needed.
-func scopeRank(s Scope) int {
-	switch s {
-	case ScopeRuntime:
-		return 0
-	case ScopeOptional:
-		return 1
-	}
-	return 2
-}
-
 func (e pipfileEntry) pkg(name, field string, indexes map[string]string) (Package, error) {
 	version := e.Version
 	if v, ok := pypi.PinnedVersion(version); ok {

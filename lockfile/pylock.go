@@ -155,14 +155,7 @@ func pylockScope(p *Package, defaults []string) {
 
 // file converts an sdist, wheel or archive table; PEP 751 requires hashes.
 func (f pylockFile) file(field string) (File, error) {
-	out := File{Name: f.Name, URL: f.URL, Path: f.Path, Size: f.Size}
-	if out.Name == "" {
-		if f.URL != "" {
-			out.Name = urlFileName(f.URL)
-		} else {
-			out.Name = pathBase(f.Path)
-		}
-	}
+	out := File{Name: fileName(f.Name, f.URL, f.Path), URL: f.URL, Path: f.Path, Size: f.Size}
 	if f.URL == "" && f.Path == "" {
 		return File{}, fmt.Errorf("%s: want url or path: %w", field, ErrSyntax)
 	}

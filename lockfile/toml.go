@@ -69,10 +69,7 @@ type tomlFile struct {
 // Its hash is parsed when present, or always with requireHash (pdm.lock);
 // errors are parseHash's.
 func (f tomlFile) file(requireHash bool) (File, error) {
-	out := File{Name: f.File, URL: f.URL}
-	if out.Name == "" {
-		out.Name = urlFileName(f.URL)
-	}
+	out := File{Name: fileName(f.File, f.URL, ""), URL: f.URL}
 	if f.Hash != "" || requireHash {
 		alg, h, err := parseHash(f.Hash)
 		if err != nil {

@@ -101,14 +101,7 @@ func uvGitSource(raw string) Source {
 
 // file converts a uv sdist or wheel entry.
 func (f uvFile) file(field string) (File, error) {
-	out := File{URL: f.URL, Path: f.Path, Size: f.Size, Name: f.Filename}
-	if out.Name == "" {
-		if f.URL != "" {
-			out.Name = urlFileName(f.URL)
-		} else if f.Path != "" {
-			out.Name = pathBase(f.Path)
-		}
-	}
+	out := File{URL: f.URL, Path: f.Path, Size: f.Size, Name: fileName(f.Filename, f.URL, f.Path)}
 	if f.Hash != "" {
 		alg, h, err := parseHash(f.Hash)
 		if err != nil {
@@ -120,14 +113,6 @@ func (f uvFile) file(field string) (File, error) {
 		return File{}, fmt.Errorf("%s.size: negative: %w", field, ErrSyntax)
 	}
 	return out, nil
-}
-
-// pathBase returns the last element of a '/' or '\' separated path.
-func pathBase(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return p[i+1:]
-	}
-	return p
 }
 
 func (d uvDep) dependency(group string) Dependency {
@@ -243,7 +228,6 @@ func uvScopes(l *Lock, pkgs []uvPackage) {
 	if len(roots) == 0 {
 		return // no project in the lock: everything stays runtime
 	}
-	rank := map[Scope]int{ScopeRuntime: 0, ScopeOptional: 1, ScopeDev: 2}
 	best := make([]Scope, len(l.Packages))
 	walk := func(start []uvDep, scope Scope, group string) {
 		seen := map[uvNode]bool{}
@@ -265,7 +249,7 @@ func uvScopes(l *Lock, pkgs []uvPackage) {
 			n := queue[0]
 			queue = queue[1:]
 			p := &l.Packages[n.pkg]
-			if best[n.pkg] == "" || rank[scope] < rank[best[n.pkg]] {
+			if best[n.pkg] == "" || scopeRank(scope) < scopeRank(best[n.pkg]) {
 				best[n.pkg] = scope
 			}
 			p.addGroup(group)

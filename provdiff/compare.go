@@ -131,7 +131,7 @@ func summary(st *slsa.Statement, v *view) Summary {
 // diffMaps compares two path -> JSON maps, in path order.
 func diffMaps(a, b map[string]string) []Change {
 	changes := []Change{}
-	keys := slices.Sorted(maps.Keys(a))
+	keys := slices.Collect(maps.Keys(a))
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
@@ -197,11 +197,11 @@ func diffLists(a, b []slsa.ResourceDescriptor, keys ...func(slsa.ResourceDescrip
 		var left []slsa.ResourceDescriptor
 		for _, x := range restA {
 			k := key(x)
-			if j, ok := take(q, k); ok && k != "" {
-				d.Changed = append(d.Changed, ItemChange{Key: k, Old: x, New: b[j]})
-				continue
-			} else if ok {
-				usedB[j] = false // an empty key pairs nothing
+			if k != "" { // an empty key pairs nothing
+				if j, ok := take(q, k); ok {
+					d.Changed = append(d.Changed, ItemChange{Key: k, Old: x, New: b[j]})
+					continue
+				}
 			}
 			left = append(left, x)
 		}

@@ -260,3 +260,14 @@ func BenchmarkCompare(b *testing.B) {
 		}
 	}
 }
+
+// TestDiffListsEmptyKey: resources with no name, URI or digest have no key
+// and are never paired as changed.
+func TestDiffListsEmptyKey(t *testing.T) {
+	a := []slsa.ResourceDescriptor{{Annotations: map[string]any{"n": 1}}, {Annotations: map[string]any{"n": 2}}}
+	b := []slsa.ResourceDescriptor{{Annotations: map[string]any{"n": 3}}, {Annotations: map[string]any{"n": 2}}}
+	d := diffLists(a, b, subjectKey, digestKey)
+	if len(d.Changed) != 0 || len(d.Added) != 1 || len(d.Removed) != 1 || d.Unchanged != 1 {
+		t.Errorf("keyless resources: %+v", d)
+	}
+}

@@ -143,23 +143,10 @@ func pathKey(k string) string {
 }
 
 // flattenInto records every leaf of v under prefix: objects by key, arrays
-// by index, empty objects and arrays and scalars as canonical JSON.
+// by index, empty objects and arrays and scalars as canonical JSON. A nil v
+// (or nil map) is an absent section and records nothing.
 func flattenInto(m map[string]string, prefix string, v any) error {
-	switch v := v.(type) {
-	case nil:
-		return nil // an absent section
-	case map[string]any:
-		if v == nil {
-			return nil // an absent section
-		}
-		if len(v) == 0 {
-			m[prefix] = "{}"
-		}
-		for k, e := range v {
-			if err := flattenLeaf(m, prefix+pathKey(k), e); err != nil {
-				return err
-			}
-		}
+	if obj, ok := v.(map[string]any); v == nil || ok && obj == nil {
 		return nil
 	}
 	return flattenLeaf(m, prefix, v)

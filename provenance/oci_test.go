@@ -96,6 +96,9 @@ func TestOCILayoutSubjects(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{"ghcr.io/pedigree-dev/demo", "demo-image:latest", "registry.example.com/team/app"}
+		if len(got) != len(want) {
+			t.Fatalf("%d subjects, want %d", len(got), len(want))
+		}
 		for i, s := range got {
 			if s.Name != want[i] || s.Digest["sha256"] != digests[i] {
 				t.Errorf("subject %d = %+v, want %s sha256:%s", i, s, want[i], digests[i])

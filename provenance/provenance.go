@@ -156,7 +156,7 @@ func Generate(opts Options) (*slsa.Statement, []byte, error) {
 // checkSource checks that bd records b's source as b's buildType says:
 // with a source, the source parameter is an object whose repository and
 // ref are the source's (each absent when unknown) and resolvedDependencies[0]
-// is git+REPOSITORY[@REF] with the source's gitCommit; without one, the
+// is its git dependency (buildenv.Source.Dependency); without one, the
 // parameter is absent, so that no dependency (a lock's git package, say)
 // reads as the source. A buildType other than the context's is the
 // caller's to describe and is not checked.
@@ -189,16 +189,10 @@ func checkSource(bd *slsa.BuildDefinition, b *buildenv.Context) error {
 			return fail("%s is %v, but the source is %q", f.name, got, f.want)
 		}
 	}
-	want := ""
-	if b.Source.Repository != "" {
-		want = "git+" + b.Source.Repository
-		if b.Source.Ref != "" {
-			want += "@" + b.Source.Ref
-		}
-	}
+	want := b.Source.Dependency()
 	deps := bd.ResolvedDependencies
-	if len(deps) == 0 || deps[0].URI != want || deps[0].Digest[digest.GitCommit] != b.Source.Commit {
-		return &slsa.FieldError{Path: "predicate.buildDefinition.resolvedDependencies[0]", Err: fmt.Errorf("want the source's git dependency (uri %q, gitCommit %s) first: %w", want, b.Source.Commit, ErrSourceLayout)}
+	if len(deps) == 0 || deps[0].URI != want.URI || deps[0].Digest[digest.GitCommit] != b.Source.Commit {
+		return &slsa.FieldError{Path: "predicate.buildDefinition.resolvedDependencies[0]", Err: fmt.Errorf("want the source's git dependency (uri %q, gitCommit %s) first: %w", want.URI, b.Source.Commit, ErrSourceLayout)}
 	}
 	return nil
 }

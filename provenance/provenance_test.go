@@ -1,7 +1,6 @@
 package provenance
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -21,6 +20,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/pedigree-dev/pedigree/buildenv"
+	"github.com/pedigree-dev/pedigree/buildenv/buildenvtest"
 	"github.com/pedigree-dev/pedigree/digest"
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/keys"
@@ -31,26 +31,6 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 // sde is the SOURCE_DATE_EPOCH of the tests (2026-01-01T00:00:00Z).
 var sde = time.Unix(1767225600, 0).UTC()
-
-func loadEnv(t testing.TB, name string) map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "buildenv", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, _ := strings.Cut(line, "=")
-		env[k] = v
-	}
-	return env
-}
 
 func noGit(context.Context, string, ...string) (string, error) { return "", buildenv.ErrNoGit }
 
@@ -77,8 +57,8 @@ func context3(t testing.TB) map[string]*buildenv.Context {
 	t.Helper()
 	out := map[string]*buildenv.Context{}
 	for name, opts := range map[string]buildenv.Options{
-		"github": {Env: loadEnv(t, "github.env"), Git: noGit},
-		"gitlab": {Env: loadEnv(t, "gitlab.env"), Git: noGit},
+		"github": {Env: buildenvtest.Env(t, "github.env"), Git: noGit},
+		"gitlab": {Env: buildenvtest.Env(t, "gitlab.env"), Git: noGit},
 		"local":  {Env: map[string]string{}, Git: localGit, Args: []string{"pedigree", "attest", "dist/"}, GOOS: "linux", GOARCH: "amd64"},
 	} {
 		c, err := buildenv.Detect(context.Background(), opts)
@@ -480,14 +460,16 @@ func subjectsN(n int) []slsa.ResourceDescriptor {
 // derived invocation id (which canonicalizes twice).
 func BenchmarkGenerate10000(b *testing.B) {
 	subjects := subjectsN(10_000)
-	build := context3(b)["github"]
+	contexts := context3(b)
 	for _, derive := range []bool{false, true} {
 		b.Run(fmt.Sprintf("derive=%v", derive), func(b *testing.B) {
+			// GitHub's context names an invocation id; a local one does
+			// not, so only it derives one.
+			opts := Options{Subjects: subjects, Build: contexts["github"], StartedOn: sde, FinishedOn: sde, DeriveInvocationID: derive}
+			if derive {
+				opts.Build = contexts["local"]
+			}
 			for b.Loop() {
-				opts := Options{Subjects: subjects, Build: build, StartedOn: sde, FinishedOn: sde, DeriveInvocationID: derive}
-				if derive {
-					opts.Build = context3(b)["local"]
-				}
 				if _, _, err := Generate(opts); err != nil {
 					b.Fatal(err)
 				}

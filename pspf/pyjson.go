@@ -10,33 +10,20 @@ import (
 
 // appendPyJSON appends v as Python's json.dumps(v, sort_keys=True,
 // separators=(",", ":")) writes it (ensure_ascii on). v is built from
-// map[string]any, []any, string, bool, nil, int64 and Epoch. Keys sort by
-// code point, which for valid UTF-8 is Go's byte order. A string that is
-// not valid UTF-8 fails with ErrInvalidString, naming the path.
+// map[string]any, string, bool, nil and Epoch, what Record.value makes.
+// Keys sort by code point, which for valid UTF-8 is Go's byte order. A
+// string that is not valid UTF-8 fails with ErrInvalidString, naming the
+// path.
 func appendPyJSON(b []byte, path string, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
 	case bool:
 		return strconv.AppendBool(b, v), nil
-	case int64:
-		return strconv.AppendInt(b, v, 10), nil
 	case Epoch:
 		return append(b, v.String()...), nil
 	case string:
 		return appendPyString(b, path, v)
-	case []any:
-		b = append(b, '[')
-		for i, e := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			var err error
-			if b, err = appendPyJSON(b, fmt.Sprintf("%s[%d]", path, i), e); err != nil {
-				return nil, err
-			}
-		}
-		return append(b, ']'), nil
 	case map[string]any:
 		b = append(b, '{')
 		for i, k := range slices.Sorted(maps.Keys(v)) {

@@ -118,14 +118,16 @@ func (b *readBudget) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// readEntry reads one zip entry of at most max bytes.
-func readEntry(f *zip.File, max int64, budget *readBudget) ([]byte, error) {
+// readEntry reads one zip entry of at most max bytes. An entry that does
+// not decompress or fails its CRC is an error wrapping invalid, the
+// sentinel of the archive being read (ErrWheel, ErrSdist).
+func readEntry(f *zip.File, max int64, budget *readBudget, invalid error) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(max) {
 		return nil, fmt.Errorf("%d bytes, limit %d: %w", f.UncompressedSize64, max, ErrTooLarge)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
+		return nil, fmt.Errorf("%v: %w", err, invalid)
 	}
 	defer rc.Close()
 	var buf bytes.Buffer
@@ -134,7 +136,7 @@ func readEntry(f *zip.File, max int64, budget *readBudget) ([]byte, error) {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%v: %w", err, ErrWheel)
+		return nil, fmt.Errorf("%v: %w", err, invalid)
 	}
 	if n > max {
 		return nil, fmt.Errorf("more than %d bytes: %w", max, ErrTooLarge)

@@ -10,6 +10,33 @@ import (
 	"github.com/pedigree-dev/pedigree/pypi"
 )
 
+// distInfoSample reads one file (METADATA, RECORD) of an installed wheel's
+// .dist-info directory in ../shared/python-samples/dist-info; the test is
+// skipped without ../shared.
+func distInfoSample(t *testing.T, dir, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testshared.Dir(t, "python-samples", "dist-info", dir), file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// addDistInfoSeeds adds that file of every sample .dist-info directory as a
+// fuzz seed, when ../shared is present.
+func addDistInfoSeeds(f *testing.F, file string) {
+	dir := testshared.Path("python-samples", "dist-info")
+	if dir == "" {
+		return
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", file))
+	for _, p := range files {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+}
+
 // TestMetadataSamples parses the METADATA of five real installed wheels
 // (metadata 2.1, 2.3 and 2.4).
 func TestMetadataSamples(t *testing.T) {
@@ -25,11 +52,7 @@ func TestMetadataSamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(testshared.Dir(t, "python-samples", "dist-info", tt.dir), "METADATA"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := pypi.ParseMetadata(data)
+			m, err := pypi.ParseMetadata(distInfoSample(t, tt.dir, "METADATA"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,14 +117,7 @@ func TestParseWheelInfo(t *testing.T) {
 
 func FuzzParseMetadata(f *testing.F) {
 	f.Add([]byte("Metadata-Version: 2.4\nName: demo\nVersion: 1.0\nRequires-Dist: a>=1; extra == \"x\"\n\nbody"))
-	if dir := testshared.Path("python-samples", "dist-info"); dir != "" {
-		files, _ := filepath.Glob(filepath.Join(dir, "*", "METADATA"))
-		for _, p := range files {
-			if data, err := os.ReadFile(p); err == nil {
-				f.Add(data)
-			}
-		}
-	}
+	addDistInfoSeeds(f, "METADATA")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := pypi.ParseMetadata(data)
 		if err != nil {

@@ -94,32 +94,16 @@ type Publisher struct {
 	Raw json.RawMessage `json:"-"`
 }
 
-// UnmarshalJSON decodes a publisher, keeping the raw object; a null
-// environment is read as empty.
+// UnmarshalJSON decodes a publisher, keeping the raw object; a null member
+// (PyPI writes "environment": null) is read as empty.
 func (p *Publisher) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		Kind             *string        `json:"kind"`
-		Repository       *string        `json:"repository"`
-		Workflow         *string        `json:"workflow"`
-		WorkflowFilepath *string        `json:"workflow_filepath"`
-		Environment      *string        `json:"environment"`
-		Email            *string        `json:"email"`
-		Claims           map[string]any `json:"claims"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
+	type plain Publisher // without this method
+	var q plain
+	if err := json.Unmarshal(data, &q); err != nil {
 		return err
 	}
-	str := func(s *string) string {
-		if s == nil {
-			return ""
-		}
-		return *s
-	}
-	*p = Publisher{
-		Kind: str(raw.Kind), Repository: str(raw.Repository), Workflow: str(raw.Workflow),
-		WorkflowFilepath: str(raw.WorkflowFilepath), Environment: str(raw.Environment), Email: str(raw.Email),
-		Claims: raw.Claims, Raw: append(json.RawMessage(nil), data...),
-	}
+	q.Raw = append(json.RawMessage(nil), data...)
+	*p = Publisher(q)
 	return nil
 }
 

@@ -2,11 +2,8 @@ package pypi_test
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/pypi"
 )
 
@@ -25,11 +22,7 @@ func TestRecordSamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(testshared.Dir(t, "python-samples", "dist-info", tt.dir), "RECORD"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			rec, err := pypi.ParseRecord(data)
+			rec, err := pypi.ParseRecord(distInfoSample(t, tt.dir, "RECORD"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,14 +65,7 @@ func TestParseRecord(t *testing.T) {
 
 func FuzzParseRecord(f *testing.F) {
 	f.Add([]byte("a.py,sha256=z_utwFTGtrVH6WjchKgGHV0h2HwpodbUqvOigOPHUDk,168\nx.dist-info/RECORD,,\n"))
-	if dir := testshared.Path("python-samples", "dist-info"); dir != "" {
-		files, _ := filepath.Glob(filepath.Join(dir, "*", "RECORD"))
-		for _, p := range files {
-			if data, err := os.ReadFile(p); err == nil {
-				f.Add(data)
-			}
-		}
-	}
+	addDistInfoSeeds(f, "RECORD")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rec, err := pypi.ParseRecord(data)
 		if err != nil {

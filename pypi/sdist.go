@@ -77,8 +77,9 @@ func ReadSdist(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Sd
 	return s, nil
 }
 
-// entry records one archive member and returns PKG-INFO content when the
-// member is a top-level PKG-INFO.
+// entry checks one archive member's name, counts it and its size against
+// the limits, and returns its top-level directory and whether it is that
+// directory's PKG-INFO.
 func (s *Sdist) entry(name string, size int64, opts ArchiveOptions) (top string, isPkgInfo bool, err error) {
 	name = strings.TrimPrefix(name, "./")
 	if err := CheckEntryName(name); err != nil {
@@ -194,7 +195,7 @@ func (s *Sdist) readZip(r io.ReaderAt, size int64, opts ArchiveOptions) (map[str
 			continue
 		}
 		if isPkgInfo {
-			data, err := readEntry(f, opts.maxMetadata(), budget)
+			data, err := readEntry(f, opts.maxMetadata(), budget, ErrSdist)
 			if err != nil {
 				return nil, fmt.Errorf("PKG-INFO: %w", err)
 			}

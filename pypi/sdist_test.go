@@ -2,6 +2,7 @@ package pypi_test
 
 import (
 	"archive/tar"
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -104,6 +105,25 @@ func TestZipSdist(t *testing.T) {
 	s, err := pypi.ReadSdist(bytes.NewReader(data), int64(len(data)), "demo-1.0.zip", pypi.ArchiveOptions{})
 	if err != nil || s.Entries != 2 || !s.Filename.Legacy {
 		t.Fatalf("got %+v, %v", s, err)
+	}
+
+	// A PKG-INFO that fails its CRC is a broken sdist, not a broken wheel.
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "demo-1.0/PKG-INFO", Method: zip.Store, CRC32: 1,
+		CompressedSize64: uint64(len(pkgInfo)), UncompressedSize64: uint64(len(pkgInfo))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(pkgInfo); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = pypi.ReadSdist(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "demo-1.0.zip", pypi.ArchiveOptions{})
+	if !errors.Is(err, pypi.ErrSdist) || errors.Is(err, pypi.ErrWheel) {
+		t.Fatalf("corrupt PKG-INFO: %v, want ErrSdist (not ErrWheel)", err)
 	}
 }
 

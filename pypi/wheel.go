@@ -176,7 +176,7 @@ func ReadWheel(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Wh
 		if !ok {
 			return nil, fmt.Errorf("%s: %s: missing: %w", name, p, ErrWheel)
 		}
-		data, err := readEntry(f, opts.maxMetadata(), budget)
+		data, err := readEntry(f, opts.maxMetadata(), budget, ErrWheel)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", name, p, err)
 		}
@@ -213,7 +213,7 @@ func ReadWheel(r io.ReaderAt, size int64, name string, opts ArchiveOptions) (*Wh
 		if !strings.HasPrefix(p, w.DistInfo+"/sboms/") {
 			continue
 		}
-		data, err := readEntry(files[p], opts.maxMetadata(), budget)
+		data, err := readEntry(files[p], opts.maxMetadata(), budget, ErrWheel)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", name, p, err)
 		}

@@ -1,11 +1,8 @@
 package sbom
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -69,25 +66,12 @@ func readDist(path string) (*dist, error) {
 		return nil, fmt.Errorf("%s: want a wheel (.whl) or an sdist (.tar.gz, .zip): %w", path, ErrInvalidDist)
 	}
 	d.Project, d.Version = d.meta.Name, d.meta.Version
-	sum, err := fileSHA256(path)
+	sum, _, err := digest.File(context.Background(), path, digest.SHA256)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", path, ErrInvalidDist, err)
 	}
-	d.Digest = digest.Set{digest.SHA256: sum}
+	d.Digest = sum
 	return d, nil
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // licenseClassifiers maps the Trove license classifiers that name exactly

@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -46,11 +47,8 @@ func buildWheel(t *testing.T, dir, name, version, metadata string, files map[str
 	all[distInfo+"/RECORD"] = []byte(record.String())
 	names = append(names, distInfo+"/RECORD")
 
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zw := zip.NewWriter(f)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
 	for _, p := range names {
 		w, err := zw.Create(p)
 		if err != nil {
@@ -63,14 +61,11 @@ func buildWheel(t *testing.T, dir, name, version, metadata string, files map[str
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Close(); err != nil {
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := fileSHA256(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path, sum
+	sum := sha256.Sum256(buf.Bytes())
+	return path, hex.EncodeToString(sum[:])
 }
 
 func lockOf(pkgs ...lockfile.Package) *lockfile.Lock {

@@ -140,17 +140,8 @@ func ParseProject(data []byte) (*Project, error) {
 }
 
 func (p *Project) readPEP621(t tomlTable) error {
-	var err error
-	if p.Name, err = t.str("name"); err != nil {
-		return err
-	}
-	if p.Version, err = t.str("version"); err != nil {
-		return err
-	}
-	if p.Description, err = t.str("description"); err != nil {
-		return err
-	}
-	if p.RequiresPython, err = t.str("requires-python"); err != nil {
+	err := t.readStrings([]stringField{{"name", &p.Name}, {"version", &p.Version}, {"description", &p.Description}, {"requires-python", &p.RequiresPython}})
+	if err != nil {
 		return err
 	}
 	if p.Dynamic, err = t.strings("dynamic"); err != nil {
@@ -162,8 +153,7 @@ func (p *Project) readPEP621(t tomlTable) error {
 	switch v := t.m["license"].(type) {
 	case nil:
 	case string:
-		lic := newLicense(v)
-		p.License, p.LicenseText = lic.expression, lic.text
+		p.setLicense(v)
 	case map[string]any:
 		lt := tomlTable{path: t.key("license"), m: v}
 		if p.LicenseText, err = lt.str("text"); err != nil {
@@ -260,21 +250,11 @@ func (p *Project) readPoetry(t tomlTable, primary bool) error {
 	if !primary {
 		return nil
 	}
-	if p.Name, err = t.str("name"); err != nil {
+	var license string
+	if err := t.readStrings([]stringField{{"name", &p.Name}, {"version", &p.Version}, {"description", &p.Description}, {"license", &license}}); err != nil {
 		return err
 	}
-	if p.Version, err = t.str("version"); err != nil {
-		return err
-	}
-	if p.Description, err = t.str("description"); err != nil {
-		return err
-	}
-	lic, err := t.str("license")
-	if err != nil {
-		return err
-	}
-	l := newLicense(lic)
-	p.License, p.LicenseText = l.expression, l.text
+	p.setLicense(license)
 	deps, err := t.table("dependencies")
 	if err != nil {
 		return err
@@ -308,6 +288,13 @@ func (p *Project) addGroup(name string, reqs []string) {
 		p.DependencyGroups = map[string][]string{}
 	}
 	p.DependencyGroups[name] = append(p.DependencyGroups[name], reqs...)
+}
+
+// setLicense records a declared license string: an SPDX expression when
+// it is one, else free text.
+func (p *Project) setLicense(declared string) {
+	l := newLicense(declared)
+	p.License, p.LicenseText = l.expression, l.text
 }
 
 func (p *Project) setURL(name, u string) {
@@ -367,6 +354,25 @@ func (t tomlTable) str(k string) (string, error) {
 	default:
 		return "", t.typeError(k, "a string", v)
 	}
+}
+
+// stringField is a string field of a table and where readStrings puts it.
+type stringField struct {
+	key string
+	dst *string
+}
+
+// readStrings reads each string field (empty when absent) into its dst, in
+// order, stopping at the first that is not a string.
+func (t tomlTable) readStrings(fields []stringField) error {
+	for _, f := range fields {
+		v, err := t.str(f.key)
+		if err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	return nil
 }
 
 // stringLists adds the sub-table k, a table of string arrays, to *dst.

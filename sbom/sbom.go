@@ -171,14 +171,6 @@ func Generate(format Format, opts Options) ([]byte, error) {
 	return inv.Encode(format)
 }
 
-// SPDX returns the SBOM as an SPDX 2.3 JSON document; see New and Encode
-// for the errors.
-func SPDX(opts Options) ([]byte, error) { return Generate(FormatSPDXJSON, opts) }
-
-// CycloneDX returns the SBOM as a CycloneDX 1.6 JSON document; see New and
-// Encode for the errors.
-func CycloneDX(opts Options) ([]byte, error) { return Generate(FormatCycloneDXJSON, opts) }
-
 // newInventory gathers what the documents list from opts.
 func newInventory(opts Options) (*inventory, error) {
 	p := opts.Project

@@ -380,6 +380,10 @@ func TestGenerateErrors(t *testing.T) {
 		{"sha224 in CycloneDX", FormatCycloneDXJSON, Options{Project: demo, Lock: sha224Lock}, ErrUnsupportedHash, "x 1: hashes.sha224"},
 		{"sha224 in SPDX is fine", FormatSPDXJSON, Options{Project: demo, Lock: sha224Lock}, nil, ""},
 		{"malformed hash", FormatSPDXJSON, Options{Project: demo, Lock: badHashLock}, digest.ErrInvalidDigest, "x 1: hashes.sha256"},
+		// lockfile refuses versions over 256 bytes; a Lock built by hand
+		// and a pyproject.toml's version reach the CycloneDX limit.
+		{"locked version too long", FormatSPDXJSON, Options{Project: demo, Lock: lockOf(lockedPackage("x", strings.Repeat("1", 1025)))}, ErrInvalidLock, "1025 characters"},
+		{"project version too long", FormatSPDXJSON, Options{Project: &Project{Name: "p", Version: strings.Repeat("1", 1025)}}, ErrInvalidOptions, "project version: 1025 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -167,7 +167,8 @@ func (b *Bundle) UnverifiedMessageDigest() digest.Set {
 	return digest.Set{digestAlgName(md.GetAlgorithm()): hex.EncodeToString(md.GetDigest())}
 }
 
-// timestampEvidence counts what in the bundle can prove a signing time.
+// evidence counts what in the bundle can prove a signing time, and keeps
+// the message digest a message signature claims.
 type evidence struct {
 	tlogEntries   int
 	logIDs        int // distinct transparency logs named by the entries

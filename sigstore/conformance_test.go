@@ -16,6 +16,7 @@ import (
 	"github.com/pedigree-dev/pedigree/internal/testshared"
 	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/sigstore"
+	"github.com/pedigree-dev/pedigree/slsa"
 )
 
 // expectedRow is one row of ../shared/vectors/EXPECTED.tsv.
@@ -86,21 +87,14 @@ func (c *rootCache) get(t *testing.T, path string) *sigstore.TrustedRoot {
 // statementSubjectsMatch reports whether an in-toto statement has a subject
 // whose digest matches want.
 func statementSubjectsMatch(payload []byte, want digest.Set) error {
-	var st struct {
-		Subject []struct {
-			Name   string     `json:"name"`
-			Digest digest.Set `json:"digest"`
-		} `json:"subject"`
-	}
-	if err := json.Unmarshal(payload, &st); err != nil {
+	st, err := slsa.DecodeStatement(payload)
+	if err != nil {
 		return err
 	}
-	for _, s := range st.Subject {
-		if s.Digest.Matches(want) {
-			return nil
-		}
+	if _, ok := st.MatchSubject(want); !ok {
+		return errors.New("artifact digest is not among the statement's subjects")
 	}
-	return errors.New("artifact digest is not among the statement's subjects")
+	return nil
 }
 
 func fileDigest(t testing.TB, path string) digest.Set {

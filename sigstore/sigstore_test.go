@@ -163,6 +163,10 @@ func TestIdentityMismatch(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Errorf("got %v, want %v", err, tt.wantErr)
 			}
+			invalid := tt.wantErr == sigstore.ErrInvalidIdentity
+			if err := tt.identity.Validate(); (err != nil) != invalid || (invalid && !errors.Is(err, sigstore.ErrInvalidIdentity)) {
+				t.Errorf("Validate() = %v, want an invalid identity: %v", err, invalid)
+			}
 		})
 	}
 }

@@ -108,6 +108,14 @@ type Identity struct {
 	SANRegexp    string `json:"sanRegexp,omitempty"`
 }
 
+// Validate checks that the identity has an issuer and a SAN criterion and
+// that its regular expressions compile, as VerifyBundle will; errors wrap
+// ErrInvalidIdentity.
+func (id *Identity) Validate() error {
+	_, err := id.matcher()
+	return err
+}
+
 // matcher compiles the identity, failing with ErrInvalidIdentity.
 func (id *Identity) matcher() (*verify.CertificateIdentity, error) {
 	if id.Issuer == "" && id.IssuerRegexp == "" {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/bundlejson"
-	"github.com/pedigree-dev/pedigree/keys"
 )
 
 // NewDSSEBundle wraps a signed DSSE envelope into a key-signed Sigstore
@@ -34,11 +33,7 @@ func NewDSSEBundle(env *dsse.Envelope, pub crypto.PublicKey) ([]byte, error) {
 	if k.dsse.VerifySignature(bytes.NewReader(sig), bytes.NewReader(dsse.PAE(env.PayloadType, env.Payload))) != nil {
 		return nil, fmt.Errorf("%w: the envelope's signature does not verify with key %s as a Sigstore bundle verifier checks it (RSA needs PKCS#1 v1.5, Ed25519 pure Ed25519)", ErrVerification, k.id)
 	}
-	id, err := keys.ID(pub)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrKey, err)
-	}
-	data, err := bundlejson.Marshal(bundlejson.DSSE{KeyHint: id, PayloadType: env.PayloadType, Payload: env.Payload, Signature: sig})
+	data, err := bundlejson.Marshal(bundlejson.DSSE{KeyHint: k.id, PayloadType: env.PayloadType, Payload: env.Payload, Signature: sig})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBundle, err)
 	}

@@ -44,10 +44,8 @@ func (d *ResourceDescriptor) validate(path string) error {
 	if d.URI == "" && len(d.Digest) == 0 && len(d.Content) == 0 {
 		return &FieldError{Path: path, Err: fmt.Errorf("want at least one of uri, digest and content: %w", ErrMissingField)}
 	}
-	if d.URI != "" {
-		if err := ResourceURI(d.URI).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "uri"), Err: err}
-		}
+	if err := checkResourceURI(d.URI, joinPath(path, "uri")); err != nil {
+		return err
 	}
 	if err := validateDigest(d.Digest, joinPath(path, "digest")); err != nil {
 		return err
@@ -55,10 +53,8 @@ func (d *ResourceDescriptor) validate(path string) error {
 	if !utf8.ValidString(d.Name) {
 		return &FieldError{Path: joinPath(path, "name"), Err: fmt.Errorf("not valid UTF-8: %w", ErrInvalidField)}
 	}
-	if d.DownloadLocation != "" {
-		if err := ResourceURI(d.DownloadLocation).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "downloadLocation"), Err: err}
-		}
+	if err := checkResourceURI(d.DownloadLocation, joinPath(path, "downloadLocation")); err != nil {
+		return err
 	}
 	if !utf8.ValidString(d.MediaType) {
 		return &FieldError{Path: joinPath(path, "mediaType"), Err: fmt.Errorf("not valid UTF-8: %w", ErrInvalidField)}
@@ -174,44 +170,7 @@ func genericJSONValid(v any, depth int) int {
 
 // isJSONNumber reports whether s is a number as RFC 8259 spells them (what
 // encoding/json accepts in a json.Number).
-func isJSONNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && '1' <= s[i] && s[i] <= '9':
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if i >= len(s) || !isDigit(s[i]) {
-			return false
-		}
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if i >= len(s) || !isDigit(s[i]) {
-			return false
-		}
-		for i < len(s) && isDigit(s[i]) {
-			i++
-		}
-	}
-	return i == len(s)
-}
+func isJSONNumber(s string) bool { return numberEnd(s, 0) == len(s) }
 
 // invalidUTF8 reports whether any string or map key reachable from v is not
 // valid UTF-8. v must be acyclic (json.Marshal succeeded on it).

@@ -47,16 +47,7 @@ func TestResourceDescriptorValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.rd.Validate()
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, tt.wantErr) || err.Error() != tt.wantMsg {
-				t.Errorf("got %v\nwant %s (%v)", err, tt.wantMsg, tt.wantErr)
-			}
+			checkErr(t, tt.rd.Validate(), tt.wantErr, tt.wantMsg)
 		})
 	}
 }

@@ -89,9 +89,7 @@ func TestCanonicalErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := slsa.Canonical(tt.in)
-			if !errors.Is(err, tt.wantErr) || err.Error() != tt.wantMsg {
-				t.Errorf("got %v\nwant %s (%v)", err, tt.wantMsg, tt.wantErr)
-			}
+			checkErr(t, err, tt.wantErr, tt.wantMsg)
 		})
 	}
 	// Safe integers, and numbers written with a fraction or exponent that

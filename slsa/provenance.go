@@ -56,11 +56,8 @@ func (p *ProvenanceV1) Equal(o *ProvenanceV1) bool {
 func (b *BuildDefinition) Validate() error { return b.validate("") }
 
 func (b *BuildDefinition) validate(path string) error {
-	if b.BuildType == "" {
-		return &FieldError{Path: joinPath(path, "buildType"), Err: fmt.Errorf("want the build type URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(b.BuildType).Validate(); err != nil {
-		return &FieldError{Path: joinPath(path, "buildType"), Err: err}
+	if err := requireTypeURI(b.BuildType, joinPath(path, "buildType"), "build type"); err != nil {
+		return err
 	}
 	if err := validateJSONValue(b.ExternalParameters, joinPath(path, "externalParameters")); err != nil {
 		return err
@@ -127,11 +124,8 @@ func orEmpty(m *BuildMetadata) *BuildMetadata {
 func (b *Builder) Validate() error { return b.validate("") }
 
 func (b *Builder) validate(path string) error {
-	if b.ID == "" {
-		return &FieldError{Path: joinPath(path, "id"), Err: fmt.Errorf("want the builder id URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(b.ID).Validate(); err != nil {
-		return &FieldError{Path: joinPath(path, "id"), Err: err}
+	if err := requireTypeURI(b.ID, joinPath(path, "id"), "builder id"); err != nil {
+		return err
 	}
 	if err := validateJSONValue(b.Version, joinPath(path, "version")); err != nil {
 		return err

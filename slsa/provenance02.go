@@ -20,11 +20,8 @@ func (p *ProvenanceV02) validate(path string) error {
 	if err := p.Builder.validate(joinPath(path, "builder")); err != nil {
 		return err
 	}
-	if p.BuildType == "" {
-		return &FieldError{Path: joinPath(path, "buildType"), Err: fmt.Errorf("want the build type URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(p.BuildType).Validate(); err != nil {
-		return &FieldError{Path: joinPath(path, "buildType"), Err: err}
+	if err := requireTypeURI(p.BuildType, joinPath(path, "buildType"), "build type"); err != nil {
+		return err
 	}
 	if err := p.Invocation.validate(joinPath(path, "invocation")); err != nil {
 		return err
@@ -50,13 +47,7 @@ func (p *ProvenanceV02) validate(path string) error {
 func (b *BuilderV02) Validate() error { return b.validate("") }
 
 func (b *BuilderV02) validate(path string) error {
-	if b.ID == "" {
-		return &FieldError{Path: joinPath(path, "id"), Err: fmt.Errorf("want the builder id URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(b.ID).Validate(); err != nil {
-		return &FieldError{Path: joinPath(path, "id"), Err: err}
-	}
-	return nil
+	return requireTypeURI(b.ID, joinPath(path, "id"), "builder id")
 }
 
 // Validate checks the invocation: its config source (see
@@ -81,10 +72,8 @@ func (i *InvocationV02) validate(path string) error {
 func (c *ConfigSourceV02) Validate() error { return c.validate("") }
 
 func (c *ConfigSourceV02) validate(path string) error {
-	if c.URI != "" {
-		if err := ResourceURI(c.URI).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "uri"), Err: err}
-		}
+	if err := checkResourceURI(c.URI, joinPath(path, "uri")); err != nil {
+		return err
 	}
 	if err := validateDigest(c.Digest, joinPath(path, "digest")); err != nil {
 		return err
@@ -116,10 +105,8 @@ func (m *MaterialV02) validate(path string) error {
 	if m.URI == "" && len(m.Digest) == 0 {
 		return &FieldError{Path: path, Err: fmt.Errorf("want a uri or a digest: %w", ErrMissingField)}
 	}
-	if m.URI != "" {
-		if err := ResourceURI(m.URI).Validate(); err != nil {
-			return &FieldError{Path: joinPath(path, "uri"), Err: err}
-		}
+	if err := checkResourceURI(m.URI, joinPath(path, "uri")); err != nil {
+		return err
 	}
 	return validateDigest(m.Digest, joinPath(path, "digest"))
 }

@@ -98,15 +98,9 @@ func TestProvenanceV1Validate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := validV1()
 			tt.mod(&p)
-			err := p.Validate()
+			checkErr(t, p.Validate(), tt.wantErr, tt.wantMsg)
 			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
 				return
-			}
-			if !errors.Is(err, tt.wantErr) || err.Error() != tt.wantMsg {
-				t.Errorf("got %v\nwant %s (%v)", err, tt.wantMsg, tt.wantErr)
 			}
 			// The part's own Validate reports the same problem, with the
 			// path relative to the part.
@@ -230,16 +224,7 @@ func TestProvenanceV02Validate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p := validV02()
 			tt.mod(&p)
-			err := p.Validate()
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, tt.wantErr) || err.Error() != tt.wantMsg {
-				t.Errorf("got %v\nwant %s (%v)", err, tt.wantMsg, tt.wantErr)
-			}
+			checkErr(t, p.Validate(), tt.wantErr, tt.wantMsg)
 		})
 	}
 }

@@ -114,17 +114,12 @@ func NewStatement(subjects []ResourceDescriptor, predicateType string, predicate
 		}
 		s.Predicate = raw
 	}
-	if err := s.Validate(); err != nil {
+	prov, err := s.validate(false)
+	if err != nil {
 		return nil, err
 	}
-	if TypeURI(s.PredicateType).Equal(PredicateProvenanceV1) {
-		p, err := s.ProvenanceV1()
-		if err != nil {
-			return nil, err // Validate checked it
-		}
-		if len(p.BuildDefinition.ExternalParameters) == 0 {
-			return nil, &FieldError{Path: "predicate.buildDefinition.externalParameters", Err: fmt.Errorf("SLSA v1 requires the parameters the build was asked for: %w", ErrMissingField)}
-		}
+	if prov != nil && prov.V1 != nil && len(prov.V1.BuildDefinition.ExternalParameters) == 0 {
+		return nil, &FieldError{Path: "predicate.buildDefinition.externalParameters", Err: fmt.Errorf("SLSA v1 requires the parameters the build was asked for: %w", ErrMissingField)}
 	}
 	return s, nil
 }
@@ -166,11 +161,8 @@ func (s *Statement) validate(jsonChecked bool) (*Provenance, error) {
 			return nil, err
 		}
 	}
-	if s.PredicateType == "" {
-		return nil, &FieldError{Path: "predicateType", Err: fmt.Errorf("want the predicate type URI: %w", ErrMissingField)}
-	}
-	if err := TypeURI(s.PredicateType).Validate(); err != nil {
-		return nil, &FieldError{Path: "predicateType", Err: err}
+	if err := requireTypeURI(s.PredicateType, "predicateType", "predicate type"); err != nil {
+		return nil, err
 	}
 	if len(s.Predicate) > 0 {
 		if !jsonChecked {

@@ -38,6 +38,21 @@ func v1Statement(predicate string) string {
 	return statementJSON(slsa.PredicateProvenanceV1, predicate)
 }
 
+// checkErr fails the test when err is not nil though wantErr is, or does not
+// wrap wantErr and read exactly wantMsg.
+func checkErr(t *testing.T, err, wantErr error, wantMsg string) {
+	t.Helper()
+	if wantErr == nil {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if !errors.Is(err, wantErr) || err.Error() != wantMsg {
+		t.Errorf("got %v\nwant %s (%v)", err, wantMsg, wantErr)
+	}
+}
+
 // TestParseStatementErrors: malformed or invalid input gets one line naming
 // the field, wrapping the right sentinel.
 func TestParseStatementErrors(t *testing.T) {

@@ -383,9 +383,17 @@ func (c *checker) literal(lit string) error {
 
 // number checks the RFC 8259 number grammar.
 func (c *checker) number() error {
-	start := c.pos
-	d := c.data
-	i := c.pos
+	end := numberEnd(c.data, c.pos)
+	if end < 0 {
+		return c.fail("invalid number at offset %d", c.pos)
+	}
+	c.pos = end
+	return nil
+}
+
+// numberEnd returns the offset just past the RFC 8259 number starting at
+// offset i of d, or -1 when none starts there.
+func numberEnd[T string | []byte](d T, i int) int {
 	if i < len(d) && d[i] == '-' {
 		i++
 	}
@@ -397,12 +405,12 @@ func (c *checker) number() error {
 			i++
 		}
 	default:
-		return c.fail("invalid number at offset %d", start)
+		return -1
 	}
 	if i < len(d) && d[i] == '.' {
 		i++
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail("invalid number at offset %d", start)
+			return -1
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
@@ -414,14 +422,13 @@ func (c *checker) number() error {
 			i++
 		}
 		if i >= len(d) || !isDigit(d[i]) {
-			return c.fail("invalid number at offset %d", start)
+			return -1
 		}
 		for i < len(d) && isDigit(d[i]) {
 			i++
 		}
 	}
-	c.pos = i
-	return nil
+	return i
 }
 
 // str reads a string token and returns its decoded value: a slice of the
@@ -617,19 +624,8 @@ func (c *checker) object(sch *schema, depth int) error {
 			return err
 		}
 		c.stack = c.stack[:len(c.stack)-1]
-		c.skipSpace()
-		if c.pos >= len(c.data) {
-			return c.fail("unexpected end of input in object")
-		}
-		switch c.data[c.pos] {
-		case ',':
-			c.pos++
-			c.skipSpace()
-		case '}':
-			c.pos++
-			return nil
-		default:
-			return c.fail("want ',' or '}' at offset %d", c.pos)
+		if more, err := c.next('}', "object"); !more {
+			return err
 		}
 	}
 }
@@ -647,21 +643,30 @@ func (c *checker) array(elem *schema, depth int) error {
 			return err
 		}
 		c.stack = c.stack[:len(c.stack)-1]
-		c.skipSpace()
-		if c.pos >= len(c.data) {
-			return c.fail("unexpected end of input in array")
-		}
-		switch c.data[c.pos] {
-		case ',':
-			c.pos++
-			c.skipSpace()
-		case ']':
-			c.pos++
-			return nil
-		default:
-			return c.fail("want ',' or ']' at offset %d", c.pos)
+		if more, err := c.next(']', "array"); !more {
+			return err
 		}
 	}
+}
+
+// next reads what follows a member of an object or an element of an array
+// (in names which): a ',', after which another comes (more is true), or
+// end, the closing bracket.
+func (c *checker) next(end byte, in string) (more bool, err error) {
+	c.skipSpace()
+	if c.pos >= len(c.data) {
+		return false, c.fail("unexpected end of input in %s", in)
+	}
+	switch c.data[c.pos] {
+	case ',':
+		c.pos++
+		c.skipSpace()
+		return true, nil
+	case end:
+		c.pos++
+		return false, nil
+	}
+	return false, c.fail("want ',' or '%c' at offset %d", end, c.pos)
 }
 
 // decodeStrict checks data with checkJSON against v's type and then decodes

@@ -58,6 +58,26 @@ func TestCheckJSONErrorPaths(t *testing.T) {
 	}
 }
 
+// TestCheckJSONSeparators: what may follow a member or an element, and the
+// errors for the rest.
+func TestCheckJSONSeparators(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":1 "b":2}`, `want ',' or '}' at offset 7: malformed`},
+		{`[1 2]`, `want ',' or ']' at offset 3: malformed`},
+		{`{"a":[1}`, `a: want ',' or ']' at offset 7: malformed`},
+		{`{"a":1`, `unexpected end of input in object: malformed`},
+		{`[1`, `unexpected end of input in array: malformed`},
+		{"[1 ,\n2 ] ", ``},
+		{`{"a" : 1 , "b":[ ] }`, ``},
+	}
+	for _, tt := range tests {
+		err := checkJSON([]byte(tt.in), nil, "")
+		if got := fmt.Sprint(err); tt.want == "" && err != nil || tt.want != "" && got != tt.want {
+			t.Errorf("%s: got %v, want %q", tt.in, err, tt.want)
+		}
+	}
+}
+
 // TestDecodeStrictNumbers: numbers that land in interfaces (parameters,
 // environment, annotations, at any depth) decode as exact json.Number
 // whichever decoder runs, and everything decodes as the UseNumber Decoder

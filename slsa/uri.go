@@ -72,6 +72,31 @@ func (u ResourceURI) Equal(v ResourceURI) bool { return uriEqual(string(u), stri
 // String returns u as a string.
 func (u ResourceURI) String() string { return string(u) }
 
+// requireTypeURI checks a required TypeURI field at path, what naming it
+// in the error ("want the build type URI"). Errors are *FieldError values
+// wrapping ErrMissingField or ErrInvalidURI.
+func requireTypeURI(v, path, what string) error {
+	if v == "" {
+		return &FieldError{Path: path, Err: fmt.Errorf("want the %s URI: %w", what, ErrMissingField)}
+	}
+	if err := TypeURI(v).Validate(); err != nil {
+		return &FieldError{Path: path, Err: err}
+	}
+	return nil
+}
+
+// checkResourceURI checks an optional ResourceURI field at path. Errors are
+// *FieldError values wrapping ErrInvalidURI.
+func checkResourceURI(v, path string) error {
+	if v == "" {
+		return nil
+	}
+	if err := ResourceURI(v).Validate(); err != nil {
+		return &FieldError{Path: path, Err: err}
+	}
+	return nil
+}
+
 func uriEqual(a, b string) bool {
 	if a == b {
 		return true

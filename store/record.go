@@ -91,7 +91,7 @@ func ParseSubjectKey(s string) (SubjectKey, error) {
 	return SubjectKey{Alg: alg, Hex: hex}, nil
 }
 
-// keys returns the index entries of a record's subjects, without
+// subjectKeys returns the index entries of a record's subjects, without
 // duplicates, in subject order.
 func subjectKeys(subjects []Subject) []SubjectKey {
 	seen := map[SubjectKey]bool{}

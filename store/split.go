@@ -55,12 +55,16 @@ func Split(body []byte) ([]Submission, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var out []Submission
+	// line is the line of body[counted]: newlines are counted once, from
+	// one attestation to the next, not from the start of the body each time.
+	line, counted := 1, 0
 	for {
 		start := int(dec.InputOffset())
 		for start < len(body) && isSpace(body[start]) {
 			start++
 		}
-		line := 1 + bytes.Count(body[:start], []byte("\n"))
+		line += bytes.Count(body[counted:start], []byte("\n"))
+		counted = start
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if errors.Is(err, io.EOF) {

@@ -118,6 +118,20 @@ func TestParseSubjectKey(t *testing.T) {
 	}
 }
 
+// BenchmarkSplit splits a full body: MaxAttestations attestations of about
+// 3 KB each, one per line (about 30 MB, the size of a large .intoto.jsonl).
+func BenchmarkSplit(b *testing.B) {
+	line := append([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"`), bytes.Repeat([]byte("A"), 3000)...)
+	line = append(line, `","signatures":[]}`+"\n"...)
+	body := bytes.Repeat(line, store.MaxAttestations)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := store.Split(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func FuzzSplit(f *testing.F) {
 	for _, s := range []string{`{"a":1}`, "{}\n{}\n", "[1]", "", "{\n}\n{"} {
 		f.Add([]byte(s))

@@ -117,6 +117,7 @@ type IngestError struct {
 	Problems []Problem
 }
 
+// Error returns the first problem's message, with how many more there are.
 func (e *IngestError) Error() string {
 	msg := e.Problems[0].err.Error()
 	if n := len(e.Problems) - 1; n > 0 {
@@ -292,10 +293,7 @@ func (s *Store) Lookup(ctx context.Context, q Query) ([]*Record, bool, error) {
 	if err := q.Validate(); err != nil {
 		return nil, false, err
 	}
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
-	}
-	return s.b.Lookup(ctx, q)
+	return s.b.Lookup(ctx, q) // a Backend takes Limit 0 as DefaultLimit
 }
 
 // Summarize describes what the store holds about a subject digest. It

@@ -61,10 +61,8 @@ func (p ProvenancePolicy) Validate() error {
 			return fmt.Errorf("source URI %q is not a repository such as github.com/OWNER/REPO: %w", p.SourceURI, ErrInvalidPolicy)
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(p.WorkflowInputs)) {
-		if k == "" {
-			return fmt.Errorf("workflow input with an empty name: %w", ErrInvalidPolicy)
-		}
+	if _, ok := p.WorkflowInputs[""]; ok {
+		return fmt.Errorf("workflow input with an empty name: %w", ErrInvalidPolicy)
 	}
 	return nil
 }

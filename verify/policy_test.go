@@ -98,6 +98,7 @@ func TestCheckProvenanceVectors(t *testing.T) {
 		{name: "versioned tag not semver", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource, SourceVersionedTag: "14"}, wantErr: ErrInvalidPolicy},
 		{name: "source URI with ref", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource + "@refs/tags/v14"}, wantErr: ErrInvalidPolicy},
 		{name: "builder id with two refs", file: genericV14, policy: ProvenancePolicy{BuilderID: "a@b@c"}, wantErr: ErrInvalidPolicy},
+		{name: "workflow input without a name", file: genericV14, policy: ProvenancePolicy{SourceURI: exampleSource, WorkflowInputs: map[string]string{"": "x"}}, wantErr: ErrInvalidPolicy},
 		// GitHub's own buildType (actions/attest): the workflow must be named.
 		{name: "github buildType named", file: pypiSLSA, policy: ProvenancePolicy{SourceURI: pypiSource, BuilderID: pypiWF, SourceTag: "v0.0.19"},
 			wantBldr: pypiWF + "@refs/tags/v0.0.19"},
@@ -278,12 +279,7 @@ func TestCheckProvenanceTampered(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			v := loadVector(t, tt.file)
 			cert := *v.cert
-			var captured map[string]any
-			st := mutate(t, v.stmt, func(pred map[string]any) {
-				captured = pred
-				tt.edit(pred, &cert)
-			})
-			_ = captured
+			st := mutate(t, v.stmt, func(pred map[string]any) { tt.edit(pred, &cert) })
 			_, err := CheckProvenance(st, ProvenanceOptions{Policy: tt.policy, Certificate: &cert})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("CheckProvenance() error = %v, want %v", err, tt.wantErr)

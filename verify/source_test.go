@@ -1,17 +1,15 @@
 package verify
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/buildenv"
+	"github.com/pedigree-dev/pedigree/buildenv/buildenvtest"
 	"github.com/pedigree-dev/pedigree/digest"
 	genprov "github.com/pedigree-dev/pedigree/provenance"
 	"github.com/pedigree-dev/pedigree/slsa"
@@ -51,23 +49,6 @@ func gitCheckout(_ context.Context, _ string, args ...string) (string, error) {
 	return "", fmt.Errorf("unexpected git %v", args)
 }
 
-func ciEnv(t *testing.T, name string) map[string]string {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "buildenv", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	env := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok && !strings.HasPrefix(k, "#") {
-			env[k] = v
-		}
-	}
-	return env
-}
-
 // generated is the statement `pedigree attest --lock` writes in a build
 // context (with overrides as --source-uri/--source-commit give them).
 func generated(t *testing.T, opts buildenv.Options, sourceURI, commit string) *slsa.Statement {
@@ -103,8 +84,8 @@ func TestPedigreeBuildTypeSource(t *testing.T) {
 	withGit := generated(t, buildenv.Options{Git: gitCheckout}, "", "")
 	commitOnly := generated(t, buildenv.Options{Git: gitNone}, "", sourceCommit)
 	byHand := generated(t, buildenv.Options{Git: gitNone}, "https://github.com/pedigree-dev/pedigree-demo", sourceCommit)
-	gitlab := generated(t, buildenv.Options{Env: ciEnv(t, "gitlab.env")}, "", "")
-	github := generated(t, buildenv.Options{Env: ciEnv(t, "github.env")}, "", "")
+	gitlab := generated(t, buildenv.Options{Env: buildenvtest.Env(t, "gitlab.env")}, "", "")
+	github := generated(t, buildenv.Options{Env: buildenvtest.Env(t, "github.env")}, "", "")
 	tests := []struct {
 		name    string
 		st      *slsa.Statement

@@ -57,9 +57,8 @@ type Policy struct {
 // Validate checks the policy's own values; errors wrap ErrInvalidPolicy.
 func (p Policy) Validate() error {
 	if p.Identity != nil {
-		id := p.Identity
-		if (id.Issuer == "" && id.IssuerRegexp == "") || (id.SAN == "" && id.SANRegexp == "") {
-			return fmt.Errorf("a certificate identity needs both an OIDC issuer and an identity (exact or regexp): %w", ErrInvalidPolicy)
+		if err := p.Identity.Validate(); err != nil {
+			return fmt.Errorf("certificate identity: %w: %w", err, ErrInvalidPolicy)
 		}
 	}
 	if err := p.VSA.Validate(); err != nil {
@@ -249,9 +248,8 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	states := make([]attState, len(atts), len(atts)+len(o.Unreadable))
-	if err := v.parallel(ctx, len(atts), func(i int) error {
+	if err := v.parallel(ctx, len(atts), func(i int) {
 		states[i] = v.checkSignature(atts[i], pol)
-		return nil
 	}); err != nil {
 		return nil, err
 	}
@@ -280,9 +278,8 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	evals := make([]Evaluation, len(pairs))
-	if err := v.parallel(ctx, len(pairs), func(k int) error {
+	if err := v.parallel(ctx, len(pairs), func(k int) {
 		evals[k] = v.evaluate(arts[pairs[k].art], &states[pairs[k].att], pol)
-		return nil
 	}); err != nil {
 		return nil, err
 	}
@@ -342,55 +339,40 @@ func (v *Verifier) hashArtifacts(ctx context.Context, artifacts []Artifact, algs
 	return arts, nil
 }
 
-// parallel runs f(0..n-1) on the Verifier's workers and returns the first
-// error (or ctx's). Workers take the next index from a shared counter, so
-// handing out an item costs an atomic add, not a channel handoff: cheap
-// enough for items of a few microseconds (evaluating one artifact against
-// one attestation) as well as for signature checks.
-func (v *Verifier) parallel(ctx context.Context, n int, f func(i int) error) error {
+// parallel runs f(0..n-1) on the Verifier's workers and returns ctx's
+// error if it ends first. Workers take the next index from a shared
+// counter, so handing out an item costs an atomic add, not a channel
+// handoff: cheap enough for items of a few microseconds (evaluating one
+// artifact against one attestation) as well as for signature checks.
+func (v *Verifier) parallel(ctx context.Context, n int, f func(i int)) error {
 	workers := min(v.workers, n)
 	if workers <= 1 {
 		for i := range n {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if err := f(i); err != nil {
-				return err
-			}
+			f(i)
 		}
 		return nil
 	}
 	var (
-		wg       sync.WaitGroup
-		next     atomic.Int64
-		failed   atomic.Bool
-		mu       sync.Mutex
-		firstErr error
+		wg   sync.WaitGroup
+		next atomic.Int64
 	)
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for !failed.Load() && ctx.Err() == nil {
+			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				if err := f(i); err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					failed.Store(true)
-				}
+				f(i)
 			}
 		}()
 	}
 	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
 	return ctx.Err()
 }
 
@@ -673,11 +655,11 @@ func (v *Verifier) evaluate(a Artifact, s *attState, pol Policy) Evaluation {
 	}
 	pep740 := s.att.Format == attestation.FormatPEP740Attestation || s.att.Format == attestation.FormatPEP740Provenance
 	if pep740 || st.PredicateType == PredicatePyPIPublish {
-		name := a.Name
-		if a.Path == "" && a.Name == describeDigest(a.Digest) {
-			name = ""
+		filename := "" // only a digest: CheckPEP740 asks for the file
+		if a.Path != "" || a.Name != describeDigest(a.Digest) {
+			filename = filepath.Base(a.Name)
 		}
-		if err := CheckPEP740(st, PEP740Options{Filename: filepath.Base(name), Digest: a.Digest}); err != nil {
+		if err := CheckPEP740(st, PEP740Options{Filename: filename, Digest: a.Digest}); err != nil {
 			return fail(err)
 		}
 	}

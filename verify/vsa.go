@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,22 +109,17 @@ func CheckVSA(st *slsa.Statement, p VSAPolicy) error {
 	if err != nil {
 		return fmt.Errorf("predicate.verifiedLevels: %v: %w", err, ErrMalformedProvenance)
 	}
-	want, _ := slsaLevels(p.VerifiedLevels)
-	for track, level := range want {
-		if have, ok := got[track]; !ok || have < level {
-			return fmt.Errorf("the summary claims no SLSA_%s_LEVEL_%d or higher (it claims %s): %w", track, level, strings.Join(pred.VerifiedLevels, ", "), ErrVSAMismatch)
-		}
-	}
+	// In the policy's order, so that the reason is the same every time.
 	for _, l := range p.VerifiedLevels {
-		if strings.HasPrefix(l, "SLSA_") {
+		track, level, isSLSA, _ := slsaLevel(l) // p.Validate checked it
+		if !isSLSA {
+			if !slices.Contains(pred.VerifiedLevels, l) {
+				return fmt.Errorf("the summary does not claim level %s (it claims %s): %w", l, strings.Join(pred.VerifiedLevels, ", "), ErrVSAMismatch)
+			}
 			continue
 		}
-		found := false
-		for _, g := range pred.VerifiedLevels {
-			found = found || g == l
-		}
-		if !found {
-			return fmt.Errorf("the summary does not claim level %s (it claims %s): %w", l, strings.Join(pred.VerifiedLevels, ", "), ErrVSAMismatch)
+		if have, ok := got[track]; !ok || have < level {
+			return fmt.Errorf("the summary claims no SLSA_%s_LEVEL_%d or higher (it claims %s): %w", track, level, strings.Join(pred.VerifiedLevels, ", "), ErrVSAMismatch)
 		}
 	}
 	return nil
@@ -134,18 +130,30 @@ func CheckVSA(st *slsa.Statement, p VSAPolicy) error {
 func slsaLevels(levels []string) (map[string]int, error) {
 	out := map[string]int{}
 	for _, l := range levels {
-		if !strings.HasPrefix(l, "SLSA_") {
-			continue
+		track, n, ok, err := slsaLevel(l)
+		if err != nil {
+			return nil, err
 		}
-		parts := strings.SplitN(l, "_", 4)
-		if len(parts) != 4 || parts[1] == "" || parts[2] != "LEVEL" {
-			return nil, fmt.Errorf("level %q is not SLSA_<TRACK>_LEVEL_<N>", l)
+		if ok {
+			out[track] = max(out[track], n)
 		}
-		n, err := strconv.Atoi(parts[3])
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("level %q is not SLSA_<TRACK>_LEVEL_<N>", l)
-		}
-		out[parts[1]] = max(out[parts[1]], n)
 	}
 	return out, nil
+}
+
+// slsaLevel reads one SLSA_<TRACK>_LEVEL_<N> entry; ok is false for a
+// level outside SLSA's (no SLSA_ prefix).
+func slsaLevel(l string) (track string, n int, ok bool, err error) {
+	if !strings.HasPrefix(l, "SLSA_") {
+		return "", 0, false, nil
+	}
+	parts := strings.SplitN(l, "_", 4)
+	if len(parts) != 4 || parts[1] == "" || parts[2] != "LEVEL" {
+		return "", 0, false, fmt.Errorf("level %q is not SLSA_<TRACK>_LEVEL_<N>", l)
+	}
+	n, err = strconv.Atoi(parts[3])
+	if err != nil || n < 0 {
+		return "", 0, false, fmt.Errorf("level %q is not SLSA_<TRACK>_LEVEL_<N>", l)
+	}
+	return parts[1], n, true, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/internal/testshared"
@@ -72,5 +73,19 @@ func TestCheckVSA(t *testing.T) {
 				t.Fatalf("CheckVSA() = %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestCheckVSADeterministic: with several levels unmet, the reason names
+// the same one every time (the first in the policy's order), not whichever
+// a map hands out first.
+func TestCheckVSADeterministic(t *testing.T) {
+	st := loadVSA(t)
+	p := VSAPolicy{VerifierID: vsaVerifier, ResourceURI: vsaResource, VerifiedLevels: []string{"SLSA_BUILD_LEVEL_3", "SLSA_SOURCE_LEVEL_1", "SLSA_PLATFORM_LEVEL_1"}}
+	for range 50 {
+		err := CheckVSA(st, p)
+		if !errors.Is(err, ErrVSAMismatch) || !strings.Contains(err.Error(), "SLSA_BUILD_LEVEL_3 or higher") {
+			t.Fatalf("CheckVSA() = %v, want the first unmet level, SLSA_BUILD_LEVEL_3", err)
+		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -273,9 +274,12 @@ func loadavg() string {
 	return strings.Join(strings.Fields(string(b))[:3], " ")
 }
 
+// redact hides a connection string's password for the report: the one in
+// its user info, and any in its query, which it drops.
 func redact(dsn string) string {
-	if i := strings.Index(dsn, "?"); i >= 0 {
-		return dsn[:i]
+	dsn, _, _ = strings.Cut(dsn, "?")
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
 	}
 	return dsn
 }

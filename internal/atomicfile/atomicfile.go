@@ -50,9 +50,9 @@ type File struct {
 	path string
 	opts Options
 	done bool
-	// stream is set when path is a character device or a named pipe
-	// (/dev/null, /dev/stdout, a FIFO): it is written in place, since there
-	// is no file to replace.
+	// stream is set when path is a character device, a named pipe or an
+	// open descriptor (/dev/null, /dev/stdout, a FIFO): it is written in
+	// place, since there is no file to replace.
 	stream bool
 }
 
@@ -60,18 +60,27 @@ type File struct {
 // and opts.Force is false (Commit checks again, atomically), and with
 // ErrNotRegular when path is a directory or another kind of file that cannot
 // be replaced by an output. A character device or named pipe (/dev/null,
-// /dev/stdout, a FIFO) is written to directly: there is nothing to replace,
-// so neither a temporary file nor Force is involved.
+// /dev/stdout, a FIFO), or on Linux a file reached through a link to one of
+// this process's descriptors (/dev/stdout redirected to a file), is written
+// to directly: there is nothing to replace, so neither a temporary file nor
+// Force is involved.
 func Create(path string, opts Options) (*File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
-		if fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0 {
-			out, err := os.OpenFile(path, os.O_WRONLY, 0)
-			if err != nil {
-				return nil, fmt.Errorf("create %s: %w", path, err)
-			}
+	if fi, err := os.Stat(path); err == nil {
+		var out *os.File
+		switch {
+		case fi.Mode().IsRegular():
+			out, err = openDescriptor(path)
+		case fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+			out, err = os.OpenFile(path, os.O_WRONLY, 0)
+		default:
+			return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("create %s: %w", path, err)
+		}
+		if out != nil {
 			return &File{File: out, path: path, opts: opts, stream: true}, nil
 		}
-		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
 	if !opts.Force {
 		if _, err := os.Lstat(path); err == nil {

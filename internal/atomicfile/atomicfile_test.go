@@ -2,6 +2,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -132,5 +133,47 @@ func TestCreateDirectoryRefused(t *testing.T) {
 		if _, err := Create(dir, Options{Force: force}); !errors.Is(err, ErrNotRegular) {
 			t.Fatalf("Create(dir, Force=%v) err = %v, want ErrNotRegular", force, err)
 		}
+	}
+}
+
+// /dev/stdout redirected to a file (`pedigree ... -o /dev/stdout > out`) is
+// a link to an open descriptor, not a file to replace: it is written in
+// place, with or without Force, continuing what the process wrote there
+// before and followed by what it writes after.
+func TestCreateDescriptorLink(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("skipped: no /proc/self/fd on this system")
+	}
+	for _, force := range []bool{false, true} {
+		out, err := os.OpenFile(filepath.Join(t.TempDir(), "out"), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if _, err := out.WriteString("before "); err != nil {
+			t.Fatal(err)
+		}
+		link := fmt.Sprintf("/dev/fd/%d", out.Fd())
+		if err := WriteFile(link, []byte("written"), Options{Force: force}); err != nil {
+			t.Fatalf("WriteFile(%s, Force=%v): %v", link, force, err)
+		}
+		if _, err := out.WriteString(" after"); err != nil {
+			t.Fatalf("the descriptor was closed: %v", err)
+		}
+		if got, _ := os.ReadFile(out.Name()); string(got) != "before written after" {
+			t.Errorf("Force=%v: the redirected file holds %q, want %q", force, got, "before written after")
+		}
+	}
+	// An ordinary link to a file is still an existing output.
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(filepath.Join(dir, "link"), []byte("x"), Options{}); !errors.Is(err, ErrExists) {
+		t.Fatalf("WriteFile over a link to a file: %v, want ErrExists", err)
 	}
 }

@@ -46,6 +46,8 @@ type APIError struct {
 	Problems []store.Problem
 }
 
+// Error returns the status and the server's message: "store answered 422
+// Unprocessable Entity: MESSAGE".
 func (e *APIError) Error() string {
 	return fmt.Sprintf("store answered %d %s: %s", e.StatusCode, http.StatusText(e.StatusCode), e.Message)
 }

@@ -29,7 +29,6 @@ type requestKey struct{ route, method, code string }
 type histogram struct {
 	counts []uint64 // per bucket, not cumulative; the last is +Inf
 	sum    float64
-	count  uint64
 }
 
 func newMetrics() *metrics {
@@ -68,7 +67,6 @@ func (m *metrics) end(route, method string, code int, d time.Duration) {
 	i, _ := slices.BinarySearch(latencyBuckets, s)
 	h.counts[i]++
 	h.sum += s
-	h.count++
 }
 
 func (m *metrics) ingest(result string, n int) {
@@ -125,15 +123,15 @@ func (m *metrics) write(w io.Writer) error {
 		cum += h.counts[len(latencyBuckets)]
 		fmt.Fprintf(&b, "pedigree_http_request_duration_seconds_bucket{route=%s,le=\"+Inf\"} %d\n", label(r), cum)
 		fmt.Fprintf(&b, "pedigree_http_request_duration_seconds_sum{route=%s} %s\n", label(r), strconv.FormatFloat(h.sum, 'g', -1, 64))
-		fmt.Fprintf(&b, "pedigree_http_request_duration_seconds_count{route=%s} %d\n", label(r), h.count)
+		fmt.Fprintf(&b, "pedigree_http_request_duration_seconds_count{route=%s} %d\n", label(r), cum) // the +Inf bucket counts them all
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// label quotes a label value as the exposition format wants: backslash,
-// double quote and newline escaped.
-func label(v string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(v) + `"`
-}
+// labelEscaper escapes what the exposition format escapes in a label
+// value: backslash, double quote and newline.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// label quotes a label value as the exposition format wants.
+func label(v string) string { return `"` + labelEscaper.Replace(v) + `"` }

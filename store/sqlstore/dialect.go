@@ -108,10 +108,7 @@ func redact(dsn string) string {
 	if err != nil || u.User == nil {
 		return dsn
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 // sqlitePragmas are set on every SQLite connection: WAL journal, full

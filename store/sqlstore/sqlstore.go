@@ -50,7 +50,6 @@ type Option func(*config)
 type config struct {
 	maxBatch int
 	pgConns  int
-	now      func() time.Time
 }
 
 // WithMaxBatch bounds how many records one group-commit transaction holds
@@ -66,7 +65,7 @@ func WithMaxConns(n int) Option { return func(c *config) { c.pgConns = max(n, 2)
 // up to date. It fails with ErrDSN, ErrSchemaTooNew, or the database's
 // connection or migration error.
 func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
-	c := config{maxBatch: 2000, pgConns: 16, now: time.Now}
+	c := config{maxBatch: 2000, pgConns: 16}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -85,7 +84,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if db.applied, err = migrate(ctx, db.w, db.d, c.now()); err != nil {
+	if db.applied, err = migrate(ctx, db.w, db.d, time.Now()); err != nil {
 		db.closeDBs()
 		return nil, err
 	}
@@ -103,7 +102,8 @@ func (db *DB) Dialect() string { return db.d.name }
 // schema was up to date).
 func (db *DB) Applied() []int { return slices.Clone(db.applied) }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers a query. It fails with the
+// database's error (or ctx's).
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.r.PingContext(ctx); err != nil {
 		return err
@@ -113,7 +113,8 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Close waits for the writes already submitted, then closes the database.
-// Inserts after Close fail with ErrClosed.
+// Inserts after Close fail with ErrClosed. It returns the error of closing
+// the connection pools; a second Close does nothing and returns nil.
 func (db *DB) Close() error {
 	var err error
 	db.closing.Do(func() {
@@ -275,16 +276,12 @@ func (db *DB) writeGroup(group []*commit) (err error) {
 	for gi, c := range group {
 		created[gi] = make([]bool, len(c.recs))
 		for i, r := range c.recs {
-			pub := ""
-			if len(r.Publisher) > 0 {
-				pub = string(r.Publisher)
-			}
 			var signed sql.NullInt64
 			if r.SignedAt != nil {
 				signed = sql.NullInt64{Int64: r.SignedAt.UnixMicro(), Valid: true}
 			}
 			res, err := stmt.ExecContext(ctx, r.ID, r.Raw, r.Format, r.PredicateType, r.BuilderID, r.SourceURI, r.SourceRef,
-				r.SignerIdentity, r.SignerIssuer, r.KeyID, pub, signed, r.VerifiedAt.UnixMicro())
+				r.SignerIdentity, r.SignerIssuer, r.KeyID, string(r.Publisher), signed, r.VerifiedAt.UnixMicro())
 			if err != nil {
 				return fmt.Errorf("insert attestation %s: %w", r.ID, err)
 			}
@@ -370,7 +367,8 @@ func scanRecord(s scanner) (*store.Record, error) {
 	return &r, nil
 }
 
-// Get returns the record with that ID and its subjects, or ErrNotFound.
+// Get returns the record with that ID and its subjects. It fails with
+// store.ErrNotFound, or the database's error.
 func (db *DB) Get(ctx context.Context, id string) (*store.Record, error) {
 	row := db.r.QueryRowContext(ctx, db.d.rebind("SELECT "+recordColumns+" FROM attestations a WHERE a.id = ?"), id)
 	r, err := scanRecord(row)
@@ -425,7 +423,9 @@ func (db *DB) queryRecords(ctx context.Context, q string, args ...any) ([]*store
 }
 
 // Lookup returns the records with subject digest q.Subject, oldest first
-// (see store.Backend). The records carry no Subjects (their Raw does).
+// (see store.Backend). The records carry no Subjects (their Raw does). It
+// fails with store.ErrInvalidQuery (see store.Query.Validate), or the
+// database's error; no match is an empty result.
 func (db *DB) Lookup(ctx context.Context, q store.Query) ([]*store.Record, bool, error) {
 	if err := q.Validate(); err != nil {
 		return nil, false, err
@@ -456,6 +456,8 @@ func (db *DB) Lookup(ctx context.Context, q store.Query) ([]*store.Record, bool,
 
 // ByName returns the records with a subject named name, oldest first, at
 // most limit (1 to store.MaxLimit) of them. The records carry no Subjects.
+// It fails with store.ErrInvalidQuery for a limit out of range, or the
+// database's error; no match is an empty result.
 func (db *DB) ByName(ctx context.Context, name string, limit int) ([]*store.Record, error) {
 	if limit < 1 || limit > store.MaxLimit {
 		return nil, fmt.Errorf("limit: want 1 to %d, got %d: %w", store.MaxLimit, limit, store.ErrInvalidQuery)
@@ -469,8 +471,8 @@ func (db *DB) ByName(ctx context.Context, name string, limit int) ([]*store.Reco
 	return recs, nil
 }
 
-// Summarize describes the records with subject digest k, or fails with
-// ErrNotFound.
+// Summarize describes the records with subject digest k. It fails with
+// store.ErrNotFound when there is none, or the database's error.
 func (db *DB) Summarize(ctx context.Context, k store.SubjectKey) (*store.Summary, error) {
 	rows, err := db.r.QueryContext(ctx, db.d.rebind(`SELECT a.predicate_type, a.builder_id, a.source_uri, a.signer_identity, a.key_id,
 			COUNT(*), MIN(a.verified_at), MAX(a.verified_at), MIN(a.signed_at), MAX(a.signed_at)
@@ -585,7 +587,8 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*store.Token, error
 	return &t, nil
 }
 
-// Tokens lists the tokens by name (their hashes included).
+// Tokens lists the tokens by name (their hashes included). It fails with
+// the database's error.
 func (db *DB) Tokens(ctx context.Context) ([]store.Token, error) {
 	rows, err := db.r.QueryContext(ctx, "SELECT name, hash, created_at FROM tokens ORDER BY name")
 	if err != nil {
