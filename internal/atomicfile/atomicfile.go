@@ -65,27 +65,15 @@ type File struct {
 // to directly: there is nothing to replace, so neither a temporary file nor
 // Force is involved.
 func Create(path string, opts Options) (*File, error) {
-	if fi, err := os.Stat(path); err == nil {
-		var out *os.File
-		switch {
-		case fi.Mode().IsRegular():
-			out, err = openDescriptor(path)
-		case fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
-			out, err = os.OpenFile(path, os.O_WRONLY, 0)
-		default:
-			return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("create %s: %w", path, err)
-		}
-		if out != nil {
-			return &File{File: out, path: path, opts: opts, stream: true}, nil
-		}
+	out, stream, err := openStream(path, true)
+	if err != nil {
+		return nil, err
 	}
-	if !opts.Force {
-		if _, err := os.Lstat(path); err == nil {
-			return nil, fmt.Errorf("%s: %w", path, ErrExists)
-		}
+	if stream {
+		return &File{File: out, path: path, opts: opts, stream: true}, nil
+	}
+	if err := refuseExisting(path, opts); err != nil {
+		return nil, err
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -101,6 +89,63 @@ func Create(path string, opts Options) (*File, error) {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return &File{File: tmp, path: path, opts: opts}, nil
+}
+
+// Check reports, without writing anything, whether Create(path, opts) would
+// refuse path: ErrExists for an existing file without Force, ErrNotRegular
+// for a directory or another file an output cannot replace. Commands call
+// it before long work so that a refusal comes first, not after the work.
+func Check(path string, opts Options) error {
+	out, stream, err := openStream(path, false)
+	if err != nil {
+		return err
+	}
+	if stream {
+		if out != nil {
+			return out.Close()
+		}
+		return nil
+	}
+	return refuseExisting(path, opts)
+}
+
+// refuseExisting fails with ErrExists when path exists and opts.Force is
+// false.
+func refuseExisting(path string, opts Options) error {
+	if !opts.Force {
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s: %w", path, ErrExists)
+		}
+	}
+	return nil
+}
+
+// openStream reports whether path exists and is a stream to write in place:
+// a character device or named pipe, or a link to one of this process's
+// descriptors (/dev/stdout). It opens the stream for writing, except a
+// device or pipe when open is false (opening a FIFO waits for its reader).
+// A path that is absent or a regular file to replace is no stream; a
+// directory, a socket and the like fail with ErrNotRegular.
+func openStream(path string, open bool) (out *os.File, stream bool, err error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, false, nil
+	}
+	switch {
+	case fi.Mode().IsRegular():
+		out, err = openDescriptor(path)
+	case fi.Mode()&(fs.ModeCharDevice|fs.ModeNamedPipe) != 0:
+		if !open {
+			return nil, true, nil
+		}
+		out, err = os.OpenFile(path, os.O_WRONLY, 0)
+	default:
+		return nil, false, fmt.Errorf("%s: %w", path, ErrNotRegular)
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("create %s: %w", path, err)
+	}
+	return out, out != nil, nil
 }
 
 // Commit syncs and closes the temporary file and moves it to the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -175,5 +176,40 @@ func TestCreateDescriptorLink(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "link"), []byte("x"), Options{}); !errors.Is(err, ErrExists) {
 		t.Fatalf("WriteFile over a link to a file: %v, want ErrExists", err)
+	}
+}
+
+// Check refuses exactly what Create would refuse, without writing or
+// waiting on a named pipe's reader.
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "out")
+	if err := os.WriteFile(existing, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	tests := []struct {
+		path    string
+		force   bool
+		wantErr error
+	}{
+		{path: filepath.Join(dir, "new")},
+		{path: existing, wantErr: ErrExists},
+		{path: existing, force: true},
+		{path: dir, wantErr: ErrNotRegular},
+		{path: dir, force: true, wantErr: ErrNotRegular},
+		{path: os.DevNull},
+		{path: fifo},
+	}
+	for _, tt := range tests {
+		if err := Check(tt.path, Options{Force: tt.force}); !errors.Is(err, tt.wantErr) {
+			t.Errorf("Check(%s, Force=%v) = %v, want %v", tt.path, tt.force, err, tt.wantErr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("Check wrote something: %v", entries)
 	}
 }

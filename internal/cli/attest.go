@@ -368,10 +368,11 @@ func parseParams(flag string, kvs []string) (map[string]any, error) {
 	return m, nil
 }
 
-// checkOutputs refuses, before any work, an existing output (and HMAC
-// envelope) that would need --force; --append rewrites both.
+// checkOutputs refuses, before any work, an output (and HMAC envelope) that
+// writing would refuse after it (atomicfile.Check): one that exists without
+// --force, or a directory; --append rewrites both.
 func checkOutputs(f *attestFlags, out string) error {
-	if out == "-" || f.force || f.appendLine {
+	if out == "-" || f.appendLine {
 		return nil
 	}
 	paths := []string{out}
@@ -379,8 +380,8 @@ func checkOutputs(f *attestFlags, out string) error {
 		paths = append(paths, out+".hmac-sha256.json")
 	}
 	for _, p := range paths {
-		if _, err := os.Lstat(p); err == nil {
-			return usageError("%s: %v", p, atomicfile.ErrExists)
+		if err := atomicfile.Check(p, atomicfile.Options{Force: f.force}); err != nil {
+			return usageError("%v", err)
 		}
 	}
 	return nil
