@@ -429,3 +429,58 @@ func TestCheckPublisher(t *testing.T) {
 		})
 	}
 }
+
+func TestPublisherOf(t *testing.T) {
+	gh := "https://github.com/o/r"
+	gl := "https://gitlab.com/g/sub/p"
+	tests := []struct {
+		name string
+		cert *sigstore.Certificate
+		want string
+	}{
+		{"key-signed", nil, ""},
+		{"GitHub", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
+			BuildConfigURI: gh + "/.github/workflows/release.yml@refs/tags/v1"},
+			`{"kind":"GitHub","repository":"o/r","workflow":"release.yml"}`},
+		{"GitHub at digest", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gh, SourceRepositoryDigest: "abc",
+			BuildConfigURI: gh + "/.github/workflows/release.yml@abc"},
+			`{"kind":"GitHub","repository":"o/r","workflow":"release.yml"}`},
+		{"GitHub, reusable workflow elsewhere", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
+			BuildConfigURI: "https://github.com/other/repo/.github/workflows/release.yml@refs/tags/v1"}, ""},
+		{"GitHub, build config at another ref", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
+			BuildConfigURI: gh + "/.github/workflows/release.yml@refs/heads/evil"}, ""},
+		{"GitHub, build config outside .github/workflows", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
+			BuildConfigURI: gh + "//release.yml@refs/tags/v1"}, ""},
+		{"GitHub issuer, repository elsewhere", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: "https://example.com/o/r"}, ""},
+		{"GitHub issuer, GitLab repository", &sigstore.Certificate{Issuer: ghIssuer, SourceRepositoryURI: gl, SourceRepositoryRef: "refs/heads/main",
+			BuildConfigURI: gl + "//.gitlab-ci.yml@refs/heads/main"}, ""},
+		{"GitLab", &sigstore.Certificate{Issuer: "https://gitlab.com", SourceRepositoryURI: gl, SourceRepositoryDigest: "abc",
+			BuildConfigURI: gl + "//.gitlab-ci.yml@abc"},
+			`{"kind":"GitLab","repository":"g/sub/p","workflow_filepath":".gitlab-ci.yml"}`},
+		{"GitLab, build config in another project", &sigstore.Certificate{Issuer: "https://gitlab.com", SourceRepositoryURI: gl, SourceRepositoryDigest: "abc",
+			BuildConfigURI: "https://gitlab.com/g/other//.gitlab-ci.yml@abc"}, ""},
+		{"Google", &sigstore.Certificate{Issuer: "https://accounts.google.com", SubjectAlternativeName: "me@example.com"},
+			`{"kind":"Google","email":"me@example.com"}`},
+		{"Google without SAN", &sigstore.Certificate{Issuer: "https://accounts.google.com"}, ""},
+		{"another issuer", &sigstore.Certificate{Issuer: "https://github.com/login/oauth", SubjectAlternativeName: "me@example.com"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ""
+			p := attestation.PublisherOf(tt.cert)
+			if p != nil {
+				b, err := json.Marshal(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+				if err := attestation.CheckPublisher(p, tt.cert); err != nil {
+					t.Errorf("CheckPublisher(PublisherOf(c), c) = %v", err)
+				}
+			}
+			if got != tt.want {
+				t.Fatalf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

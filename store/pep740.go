@@ -4,62 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/pypi"
-	"github.com/pedigree-dev/pedigree/sigstore"
 )
-
-// OIDC issuers of the PEP 740 Trusted Publisher kinds.
-const (
-	issuerGitHub = "https://token.actions.githubusercontent.com"
-	issuerGitLab = "https://gitlab.com"
-	issuerGoogle = "https://accounts.google.com"
-)
-
-// publisherFor returns the PEP 740 publisher a verified certificate was
-// issued to (GitHub or GitLab Trusted Publishing, or a Google account), or
-// nil when it names none. The result is checked with
-// attestation.CheckPublisher, the rule verifiers apply to it.
-func publisherFor(c *sigstore.Certificate) *pypi.Publisher {
-	if c == nil {
-		return nil
-	}
-	var p pypi.Publisher
-	switch c.Issuer {
-	case issuerGitHub:
-		repo, ok := strings.CutPrefix(c.SourceRepositoryURI, "https://github.com/")
-		if !ok {
-			return nil
-		}
-		wf, ok := strings.CutPrefix(c.BuildConfigURI, c.SourceRepositoryURI+"/.github/workflows/")
-		if !ok {
-			return nil
-		}
-		wf, _, _ = strings.Cut(wf, "@")
-		p = pypi.Publisher{Kind: "GitHub", Repository: repo, Workflow: wf}
-	case issuerGitLab:
-		repo, ok := strings.CutPrefix(c.SourceRepositoryURI, "https://gitlab.com/")
-		if !ok {
-			return nil
-		}
-		path, ok := strings.CutPrefix(c.BuildConfigURI, c.SourceRepositoryURI+"//")
-		if !ok {
-			return nil
-		}
-		path, _, _ = strings.Cut(path, "@")
-		p = pypi.Publisher{Kind: "GitLab", Repository: repo, WorkflowFilepath: path}
-	case issuerGoogle:
-		p = pypi.Publisher{Kind: "Google", Email: c.SubjectAlternativeName}
-	default:
-		return nil
-	}
-	if attestation.CheckPublisher(&p, c) != nil {
-		return nil
-	}
-	return &p
-}
 
 // Provenance returns the PEP 740 provenance object for a distribution file
 // of project at version: the stored certificate-signed attestations that

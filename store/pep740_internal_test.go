@@ -1,51 +1,6 @@
 package store
 
-import (
-	"encoding/json"
-	"testing"
-
-	"github.com/pedigree-dev/pedigree/sigstore"
-)
-
-func TestPublisherFor(t *testing.T) {
-	gh := "https://github.com/o/r"
-	tests := []struct {
-		name string
-		cert *sigstore.Certificate
-		want string
-	}{
-		{"key-signed", nil, ""},
-		{"GitHub", &sigstore.Certificate{Issuer: issuerGitHub, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
-			BuildConfigURI: gh + "/.github/workflows/release.yml@refs/tags/v1"},
-			`{"kind":"GitHub","repository":"o/r","workflow":"release.yml"}`},
-		{"GitHub, reusable workflow elsewhere", &sigstore.Certificate{Issuer: issuerGitHub, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
-			BuildConfigURI: "https://github.com/other/repo/.github/workflows/release.yml@refs/tags/v1"}, ""},
-		{"GitHub, build config at another ref", &sigstore.Certificate{Issuer: issuerGitHub, SourceRepositoryURI: gh, SourceRepositoryRef: "refs/tags/v1",
-			BuildConfigURI: gh + "/.github/workflows/release.yml@refs/heads/evil"}, ""},
-		{"GitLab", &sigstore.Certificate{Issuer: issuerGitLab, SourceRepositoryURI: "https://gitlab.com/g/sub/p", SourceRepositoryDigest: "abc",
-			BuildConfigURI: "https://gitlab.com/g/sub/p//.gitlab-ci.yml@abc"},
-			`{"kind":"GitLab","repository":"g/sub/p","workflow_filepath":".gitlab-ci.yml"}`},
-		{"Google", &sigstore.Certificate{Issuer: issuerGoogle, SubjectAlternativeName: "me@example.com"},
-			`{"kind":"Google","email":"me@example.com"}`},
-		{"another issuer", &sigstore.Certificate{Issuer: "https://github.com/login/oauth", SubjectAlternativeName: "me@example.com"}, ""},
-		{"GitHub issuer, repository elsewhere", &sigstore.Certificate{Issuer: issuerGitHub, SourceRepositoryURI: "https://example.com/o/r"}, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := ""
-			if p := publisherFor(tt.cert); p != nil {
-				b, err := json.Marshal(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got = string(b)
-			}
-			if got != tt.want {
-				t.Fatalf("got %s, want %s", got, tt.want)
-			}
-		})
-	}
-}
+import "testing"
 
 func TestBundleAttestation(t *testing.T) {
 	tests := []struct {

@@ -105,7 +105,7 @@ func (p *PolicyVerifier) Verify(ctx context.Context, raw []byte) (*Verified, err
 		KeyID:          ev.KeyID,
 		SignedAt:       ev.IntegratedTime,
 	}
-	if pub := publisherFor(ev.Certificate); pub != nil {
+	if pub := attestation.PublisherOf(ev.Certificate); pub != nil {
 		if out.Publisher, err = json.Marshal(pub); err != nil {
 			return nil, err
 		}

@@ -5,11 +5,12 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
 // GitHubActionsIssuer is the OIDC issuer of GitHub Actions workflows.
-const GitHubActionsIssuer = "https://token.actions.githubusercontent.com"
+const GitHubActionsIssuer = attestation.IssuerGitHubActions
 
 const (
 	githubPrefix = "https://github.com/"

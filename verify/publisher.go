@@ -9,11 +9,6 @@ import (
 	"github.com/pedigree-dev/pedigree/sigstore"
 )
 
-// Issuers of the CI systems PyPI accepts as Trusted Publishers here.
-const (
-	gitlabIssuer = "https://gitlab.com"
-)
-
 // TrustedPublisher is a PyPI Trusted Publisher identity the signer must
 // have: a GitHub repository (and optionally its workflow file) or a GitLab
 // project (and optionally its CI configuration file).
@@ -90,7 +85,7 @@ func (p TrustedPublisher) Check(c *sigstore.Certificate) error {
 		issuer, host = GitHubActionsIssuer, "https://github.com/"
 	case "gitlab":
 		pp = pypi.Publisher{Kind: "GitLab", Repository: p.Repository, WorkflowFilepath: p.Workflow}
-		issuer, host = gitlabIssuer, "https://gitlab.com/"
+		issuer, host = attestation.IssuerGitLab, "https://gitlab.com/"
 	default:
 		return fmt.Errorf("publisher kind %q: %w", p.Kind, ErrInvalidPolicy)
 	}
