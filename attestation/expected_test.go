@@ -1,9 +1,7 @@
 package attestation_test
 
 import (
-	"bufio"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,46 +24,13 @@ var signatureLevelFailures = map[string]bool{
 	"pypi/wheel-staging-vs-public-good": true,
 }
 
-type row map[string]string
-
-func expectedRows(t *testing.T) (string, []row) {
-	t.Helper()
-	dir := testshared.Dir(t, "vectors")
-	f, err := os.Open(filepath.Join(dir, "EXPECTED.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var header []string
-	var rows []row
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cells := strings.Split(sc.Text(), "\t")
-		if header == nil {
-			header = cells
-			continue
-		}
-		r := row{}
-		for i, h := range header {
-			if i < len(cells) {
-				r[h] = cells[i]
-			}
-		}
-		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return dir, rows
-}
-
 // TestExpectedSignatures runs the pypi/ and slsa-github-generator rows of
 // EXPECTED.tsv through Parse and Verify: the attestation must parse, its
 // signature verify against the row's trusted root with the row's identity
 // (for slsa-github-generator rows, the generator's own builder workflows),
 // and a statement subject match the artifact's digest.
 func TestExpectedSignatures(t *testing.T) {
-	dir, rows := expectedRows(t)
+	dir, rows := testshared.Expected(t)
 	verifiers := map[string]*sigstore.Verifier{}
 	total, agree := 0, 0
 	for _, r := range rows {

@@ -1,7 +1,6 @@
 package sigstore_test
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -18,47 +17,6 @@ import (
 	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
-
-// expectedRow is one row of ../shared/vectors/EXPECTED.tsv.
-type expectedRow struct {
-	id, expect, artifact, attestation, trustedRoot, key string
-	issuer, identity, identityRegexp                    string
-}
-
-func readExpected(t *testing.T) (string, []expectedRow) {
-	t.Helper()
-	dir := testshared.Dir(t, "vectors")
-	f, err := os.Open(filepath.Join(dir, "EXPECTED.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var rows []expectedRow
-	sc := bufio.NewScanner(f)
-	var header []string
-	for sc.Scan() {
-		cells := strings.Split(sc.Text(), "\t")
-		if header == nil {
-			header = cells
-			continue
-		}
-		col := map[string]string{}
-		for i, h := range header {
-			if i < len(cells) {
-				col[h] = cells[i]
-			}
-		}
-		rows = append(rows, expectedRow{
-			id: col["id"], expect: col["expect"], artifact: col["artifact"], attestation: col["attestation"],
-			trustedRoot: col["trusted_root"], key: col["key"], issuer: col["issuer"], identity: col["identity"],
-			identityRegexp: col["identity_regexp"],
-		})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return dir, rows
-}
 
 // rootCache parses each trusted root once, as a process would.
 type rootCache struct {
@@ -109,18 +67,18 @@ func fileDigest(t testing.TB, path string) digest.Set {
 
 // verifyConformanceRow runs one conformance row through the library and
 // returns the verification error (nil: the row passes verification).
-func verifyConformanceRow(t *testing.T, dir string, roots *rootCache, r expectedRow) error {
+func verifyConformanceRow(t *testing.T, dir string, roots *rootCache, r testshared.ExpectedRow) error {
 	t.Helper()
 	var opts []sigstore.Option
-	trPath := filepath.Join(dir, r.trustedRoot)
+	trPath := filepath.Join(dir, r["trusted_root"])
 	tr := roots.get(t, trPath)
 	if tr == nil {
 		_, err := sigstore.LoadTrustedRoot(trPath)
 		return err
 	}
 	opts = append(opts, sigstore.WithTrustedRoot(tr))
-	if r.key != "" {
-		pemData, err := os.ReadFile(filepath.Join(dir, r.key))
+	if r["key"] != "" {
+		pemData, err := os.ReadFile(filepath.Join(dir, r["key"]))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +92,7 @@ func verifyConformanceRow(t *testing.T, dir string, roots *rootCache, r expected
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, r.attestation))
+	data, err := os.ReadFile(filepath.Join(dir, r["attestation"]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,11 +100,11 @@ func verifyConformanceRow(t *testing.T, dir string, roots *rootCache, r expected
 	if err != nil {
 		return err
 	}
-	artifact := fileDigest(t, filepath.Join(dir, r.artifact))
+	artifact := fileDigest(t, filepath.Join(dir, r["artifact"]))
 	var vo sigstore.VerifyOptions
 	vo.ArtifactDigest = artifact
-	if r.issuer != "" || r.identity != "" || r.identityRegexp != "" {
-		vo.Identity = &sigstore.Identity{Issuer: r.issuer, SAN: r.identity, SANRegexp: r.identityRegexp}
+	if r["issuer"] != "" || r["identity"] != "" || r["identity_regexp"] != "" {
+		vo.Identity = &sigstore.Identity{Issuer: r["issuer"], SAN: r["identity"], SANRegexp: r["identity_regexp"]}
 	}
 	res, err := v.VerifyBundle(b, vo)
 	if err != nil {
@@ -161,25 +119,25 @@ func verifyConformanceRow(t *testing.T, dir string, roots *rootCache, r expected
 // TestConformance runs every conformance/* row of EXPECTED.tsv through the
 // Verifier and checks it passes or fails as the row says.
 func TestConformance(t *testing.T) {
-	dir, rows := readExpected(t)
+	dir, rows := testshared.Expected(t)
 	roots := &rootCache{}
 	total, agree := 0, 0
 	for _, r := range rows {
-		if !strings.HasPrefix(r.id, "conformance/") {
+		if !strings.HasPrefix(r["id"], "conformance/") {
 			continue
 		}
 		total++
-		t.Run(strings.TrimPrefix(r.id, "conformance/"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(r["id"], "conformance/"), func(t *testing.T) {
 			err := verifyConformanceRow(t, dir, roots, r)
 			switch {
-			case r.expect == "pass" && err != nil:
+			case r["expect"] == "pass" && err != nil:
 				t.Errorf("want pass, got %v", err)
-			case r.expect == "fail" && err == nil:
+			case r["expect"] == "fail" && err == nil:
 				t.Errorf("want fail, got pass")
 			default:
 				agree++
 				if err != nil {
-					t.Logf("%s failed as expected: %v", r.id, err)
+					t.Logf("%s failed as expected: %v", r["id"], err)
 				}
 			}
 		})
