@@ -112,6 +112,20 @@ func TestNewHasher(t *testing.T) {
 	}
 }
 
+func TestArtifactAlgorithms(t *testing.T) {
+	got := ArtifactAlgorithms()
+	if want := []string{SHA256, SHA384, SHA512}; !slices.Equal(got, want) {
+		t.Fatalf("ArtifactAlgorithms() = %v, want %v", got, want)
+	}
+	if _, err := NewHasher(got...); err != nil {
+		t.Fatalf("NewHasher(ArtifactAlgorithms()...): %v", err)
+	}
+	got[0] = MD5
+	if again := ArtifactAlgorithms(); again[0] != SHA256 {
+		t.Fatalf("ArtifactAlgorithms() shares its slice: %v", again)
+	}
+}
+
 // randomBytes returns n random bytes.
 func randomBytes(t testing.TB, n int) []byte {
 	b := make([]byte, n)

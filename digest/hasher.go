@@ -44,6 +44,12 @@ func Supported() []string {
 	return names
 }
 
+// ArtifactAlgorithms returns the algorithms pedigree hashes an artifact
+// with to match it against attestations (statement subjects, Sigstore
+// message signatures, the store's subject index): sha256, sha384 and
+// sha512, in order of preference. The slice is new on every call.
+func ArtifactAlgorithms() []string { return []string{SHA256, SHA384, SHA512} }
+
 // CheckAlgorithms returns algs without duplicates (first occurrence kept),
 // or [SHA256] when algs is empty. It fails with an error wrapping
 // ErrUnsupportedAlgorithm for a name NewHasher does not accept.

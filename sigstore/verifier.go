@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -335,9 +336,7 @@ func artifactDigestFor(ev evidence, set digest.Set) (string, []byte, error) {
 		return "", nil, fmt.Errorf("%w: messageSignature.messageDigest: missing", ErrBundle)
 	}
 	alg := digestAlgName(md.GetAlgorithm())
-	switch alg {
-	case digest.SHA256, digest.SHA384, digest.SHA512:
-	default:
+	if !slices.Contains(digest.ArtifactAlgorithms(), alg) {
 		return "", nil, fmt.Errorf("%w: messageSignature.messageDigest.algorithm: unsupported %s", ErrVerification, md.GetAlgorithm())
 	}
 	if len(set) == 0 {

@@ -175,7 +175,7 @@ func claimedArtifacts(it attestation.Item) ([]verify.Artifact, error) {
 // hasVerifiableDigest reports whether d has an algorithm artifacts are
 // hashed with.
 func hasVerifiableDigest(d digest.Set) bool {
-	for _, alg := range []string{digest.SHA256, digest.SHA384, digest.SHA512} {
+	for _, alg := range digest.ArtifactAlgorithms() {
 		if _, ok := d[alg]; ok {
 			return true
 		}

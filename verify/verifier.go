@@ -501,7 +501,7 @@ func neededAlgorithms(states []attState) []string {
 		}
 	}
 	var out []string
-	for _, alg := range []string{digest.SHA256, digest.SHA384, digest.SHA512} {
+	for _, alg := range digest.ArtifactAlgorithms() {
 		if want[alg] {
 			out = append(out, alg)
 		}
