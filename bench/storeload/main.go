@@ -15,9 +15,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -38,6 +36,7 @@ import (
 	"time"
 
 	"github.com/pedigree-dev/pedigree/dsse"
+	"github.com/pedigree-dev/pedigree/keys"
 )
 
 func main() {
@@ -70,9 +69,12 @@ func run(ctx context.Context, bin, db string, n, lookups, conc, lconc, batch int
 		db = "sqlite:" + filepath.Join(work, "store.db")
 	}
 	key := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{42}, 32))
-	der, _ := x509.MarshalPKIXPublicKey(key.Public())
+	pubPEM, err := keys.MarshalPublicKeyPEM(key.Public())
+	if err != nil {
+		return err
+	}
 	pub := filepath.Join(work, "bench.pub")
-	if err := os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
+	if err := os.WriteFile(pub, pubPEM, 0o644); err != nil {
 		return err
 	}
 
