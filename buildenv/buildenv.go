@@ -11,6 +11,7 @@
 package buildenv
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -168,6 +169,54 @@ func nonEmpty(m map[string]any) map[string]any {
 		}
 	}
 	return m
+}
+
+// Clone returns a copy of c that shares nothing a caller or OverrideSource
+// could edit: the parameters are copied to every nesting level (they are
+// JSON-shaped: maps, []any and scalars), and the resolved dependencies
+// (with their digests, content and annotations) and the warnings are new
+// slices and maps. Editing the copy leaves c as it was. A nil c gives nil.
+func (c *Context) Clone() *Context {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.ExternalParameters = cloneParameters(c.ExternalParameters)
+	out.InternalParameters = cloneParameters(c.InternalParameters)
+	out.ResolvedDependencies = slices.Clone(c.ResolvedDependencies)
+	for i, rd := range out.ResolvedDependencies {
+		out.ResolvedDependencies[i].Digest = rd.Digest.Clone()
+		out.ResolvedDependencies[i].Content = bytes.Clone(rd.Content)
+		out.ResolvedDependencies[i].Annotations = cloneParameters(rd.Annotations)
+	}
+	out.Warnings = slices.Clone(c.Warnings)
+	return &out
+}
+
+// cloneParameters deep-copies a JSON-shaped map.
+func cloneParameters(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneParameter(v)
+	}
+	return out
+}
+
+func cloneParameter(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return cloneParameters(v)
+	case []any:
+		out := slices.Clone(v)
+		for i, x := range out {
+			out[i] = cloneParameter(x)
+		}
+		return out
+	}
+	return v
 }
 
 // OverrideSource replaces the detected source repository and/or commit

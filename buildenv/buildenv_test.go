@@ -415,6 +415,56 @@ func TestOverrideSource(t *testing.T) {
 	}
 }
 
+// TestClone: a clone equals its original, and editing it (with
+// OverrideSource, or through its nested parameters, dependencies and
+// warnings) leaves the original as it was.
+func TestClone(t *testing.T) {
+	const commit = "89abcdef0123456789abcdef0123456789abcdef"
+	if (*Context)(nil).Clone() != nil {
+		t.Fatal("nil.Clone() is not nil")
+	}
+	gh, err := Detect(context.Background(), Options{Env: buildenvtest.Env(t, "github.env")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh.ResolvedDependencies[0].Annotations = map[string]any{"list": []any{map[string]any{"k": "v"}}}
+	gh.InternalParameters = map[string]any{"nested": map[string]any{"k": "v"}}
+	local, _ := Detect(context.Background(), Options{Git: noGit})
+	for name, c := range map[string]*Context{"github": gh, "local without git": local} {
+		t.Run(name, func(t *testing.T) {
+			before, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cp := c.Clone()
+			if !reflect.DeepEqual(cp, c) {
+				t.Fatalf("clone differs:\n%+v\n%+v", cp, c)
+			}
+			cp.BuilderID = "https://example.com/builder"
+			if p, ok := cp.InternalParameters["nested"].(map[string]any); ok {
+				p["k"] = "edited"
+			}
+			for _, rd := range cp.ResolvedDependencies {
+				rd.Digest["gitCommit"] = strings.Repeat("0", 40)
+				if l, ok := rd.Annotations["list"].([]any); ok {
+					l[0].(map[string]any)["k"] = "edited"
+				}
+			}
+			if len(cp.Warnings) > 0 {
+				cp.Warnings[0] = "edited"
+			}
+			// Last: it replaces the source dependency edited above.
+			if err := cp.OverrideSource("https://example.com/other", commit); err != nil {
+				t.Fatal(err)
+			}
+			after, _ := json.Marshal(c)
+			if !bytes.Equal(before, after) {
+				t.Errorf("editing the clone changed the original:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
 func TestSourceParameter(t *testing.T) {
 	for p, want := range map[Platform]string{GitHubActions: "workflow", GitLabCI: "pipeline", Local: "source"} {
 		if got := (&Context{Platform: p}).SourceParameter(); got != want {

@@ -345,11 +345,7 @@ func readProject(opts CreateOptions, block func(code, format string, args ...any
 // applyOverrides returns a copy of the build context with the source and
 // builder overrides applied, reporting bad or missing values as blockers.
 func applyOverrides(opts CreateOptions, block func(code, format string, args ...any)) (*buildenv.Context, error) {
-	c := *opts.Build
-	c.ExternalParameters = cloneParameters(opts.Build.ExternalParameters)
-	c.InternalParameters = cloneParameters(opts.Build.InternalParameters)
-	c.ResolvedDependencies = slices.Clone(opts.Build.ResolvedDependencies)
-	c.Warnings = slices.Clone(opts.Build.Warnings)
+	c := opts.Build.Clone()
 	sourceOK := true
 	if err := c.OverrideSource(opts.Repository, opts.Commit); err != nil {
 		if !errors.Is(err, buildenv.ErrInvalidValue) {
@@ -371,34 +367,7 @@ func applyOverrides(opts CreateOptions, block func(code, format string, args ...
 	if _, err := slsa.ParseTypeURI(c.BuilderID); err != nil || c.BuilderID == "" {
 		block(CodeBuilderInvalid, "builder id %q is not a URI: give --builder-id as a URI naming the build platform", c.BuilderID)
 	}
-	return &c, nil
-}
-
-// cloneParameters deep-copies build parameters (JSON-shaped: maps, []any
-// and scalars): OverrideSource edits the nested source parameter in place.
-func cloneParameters(m map[string]any) map[string]any {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = cloneParameter(v)
-	}
-	return out
-}
-
-func cloneParameter(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		return cloneParameters(v)
-	case []any:
-		out := slices.Clone(v)
-		for i, x := range out {
-			out[i] = cloneParameter(x)
-		}
-		return out
-	}
-	return v
+	return c, nil
 }
 
 // provenanceStatement is the SLSA v1 provenance of the subjects, made by
