@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/pedigree-dev/pedigree/internal/parallel"
 )
 
 // Verifier verifies one submitted attestation, given as its bytes exactly
@@ -159,11 +160,10 @@ func (s *Store) Ingest(ctx context.Context, body []byte) ([]Ingested, error) {
 	}
 	results := make([]*Verified, len(subs))
 	errs := make([]error, len(subs))
-	s.parallel(len(distinct), func(k int) {
+	if err := parallel.For(ctx, s.workers, len(distinct), func(k int) {
 		i := distinct[k]
 		results[i], errs[i] = s.verify(ctx, subs[i], several)
-	})
-	if err := ctx.Err(); err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	var problems []Problem
@@ -236,33 +236,6 @@ func (s *Store) verify(ctx context.Context, sub Submission, several bool) (*Veri
 		}
 	}
 	return v, nil
-}
-
-// parallel runs f(0..n-1) on the Store's workers.
-func (s *Store) parallel(n int, f func(i int)) {
-	workers := min(s.workers, n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // ValidateID checks an attestation ID: 64 lowercase hex characters. Errors

@@ -10,12 +10,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pedigree-dev/pedigree/attestation"
 	"github.com/pedigree-dev/pedigree/digest"
+	"github.com/pedigree-dev/pedigree/internal/parallel"
 	"github.com/pedigree-dev/pedigree/sigstore"
 	"github.com/pedigree-dev/pedigree/slsa"
 )
@@ -248,7 +247,7 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	states := make([]attState, len(atts), len(atts)+len(o.Unreadable))
-	if err := v.parallel(ctx, len(atts), func(i int) {
+	if err := parallel.For(ctx, v.workers, len(atts), func(i int) {
 		states[i] = v.checkSignature(atts[i], pol)
 	}); err != nil {
 		return nil, err
@@ -278,7 +277,7 @@ func (v *Verifier) Verify(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	evals := make([]Evaluation, len(pairs))
-	if err := v.parallel(ctx, len(pairs), func(k int) {
+	if err := parallel.For(ctx, v.workers, len(pairs), func(k int) {
 		evals[k] = v.evaluate(arts[pairs[k].art], &states[pairs[k].att], pol)
 	}); err != nil {
 		return nil, err
@@ -337,43 +336,6 @@ func (v *Verifier) hashArtifacts(ctx context.Context, artifacts []Artifact, algs
 		}
 	}
 	return arts, nil
-}
-
-// parallel runs f(0..n-1) on the Verifier's workers and returns ctx's
-// error if it ends first. Workers take the next index from a shared
-// counter, so handing out an item costs an atomic add, not a channel
-// handoff: cheap enough for items of a few microseconds (evaluating one
-// artifact against one attestation) as well as for signature checks.
-func (v *Verifier) parallel(ctx context.Context, n int, f func(i int)) error {
-	workers := min(v.workers, n)
-	if workers <= 1 {
-		for i := range n {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			f(i)
-		}
-		return nil
-	}
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-	return ctx.Err()
 }
 
 // checkSignature verifies a DSSE attestation's signature (and, for a PEP

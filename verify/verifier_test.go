@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pedigree-dev/pedigree/attestation"
@@ -540,34 +539,5 @@ func TestVerifyLegacyEnvelopeRefused(t *testing.T) {
 	}
 	if !strings.Contains(r.Error, "transparency-log evidence") {
 		t.Errorf("the reason does not say what is missing: %s", r.Error)
-	}
-}
-
-// TestParallel: every index runs exactly once whatever the number of
-// workers; a cancelled context stops the work and is returned.
-func TestParallel(t *testing.T) {
-	for _, workers := range []int{1, 2, 7} {
-		v := &Verifier{workers: workers}
-		const n = 10000
-		var counts [n]atomic.Int32
-		if err := v.parallel(context.Background(), n, func(i int) { counts[i].Add(1) }); err != nil {
-			t.Fatal(err)
-		}
-		for i := range counts {
-			if c := counts[i].Load(); c != 1 {
-				t.Fatalf("%d workers: index %d ran %d times", workers, i, c)
-			}
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		var ran atomic.Int32
-		err := v.parallel(ctx, n, func(i int) {
-			ran.Add(1)
-			if i == 5 {
-				cancel()
-			}
-		})
-		if !errors.Is(err, context.Canceled) || ran.Load() == n {
-			t.Fatalf("%d workers: cancelled: %v after %d of %d items", workers, err, ran.Load(), n)
-		}
 	}
 }
