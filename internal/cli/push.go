@@ -257,7 +257,7 @@ func artifactKey(ctx context.Context, art verify.Artifact) (store.SubjectKey, er
 		}
 		return store.SubjectKey{Alg: digest.SHA256, Hex: set[digest.SHA256]}, nil
 	}
-	for _, alg := range []string{digest.SHA256, digest.SHA384, digest.SHA512} {
+	for _, alg := range digest.ArtifactAlgorithms() {
 		if v, ok := art.Digest[alg]; ok {
 			return store.SubjectKey{Alg: alg, Hex: v}, nil
 		}

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/ed25519"
-	"crypto/x509"
 	"database/sql"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +22,7 @@ import (
 	"github.com/pedigree-dev/pedigree/dsse"
 	"github.com/pedigree-dev/pedigree/internal/cli"
 	"github.com/pedigree-dev/pedigree/internal/testshared"
+	"github.com/pedigree-dev/pedigree/keys"
 	"github.com/pedigree-dev/pedigree/store"
 
 	_ "modernc.org/sqlite" // integrity_check on the crash test's database
@@ -48,12 +47,12 @@ func buildPedigree(t *testing.T) string {
 
 func writePublicKey(t *testing.T, dir string) string {
 	t.Helper()
-	der, err := x509.MarshalPKIXPublicKey(serveKey.Public())
+	pub, err := keys.MarshalPublicKeyPEM(serveKey.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(dir, "release.pub")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
+	if err := os.WriteFile(p, pub, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p

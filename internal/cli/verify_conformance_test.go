@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,48 +9,7 @@ import (
 	"github.com/pedigree-dev/pedigree/internal/testshared"
 )
 
-// expectedRow is one row of ../shared/vectors/EXPECTED.tsv.
-type expectedRow map[string]string
-
-func readExpected(t *testing.T) (dir string, rows []expectedRow) {
-	t.Helper()
-	dir = testshared.Dir(t, "vectors")
-	f, err := os.Open(filepath.Join(dir, "EXPECTED.tsv"))
-	if err != nil {
-		t.Skipf("skipped: ../shared/vectors/EXPECTED.tsv: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	var header []string
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" {
-			continue
-		}
-		cells := strings.Split(line, "\t")
-		if header == nil {
-			header = cells
-			continue
-		}
-		if len(cells) != len(header) {
-			t.Fatalf("EXPECTED.tsv: row %q has %d cells, header %d", cells[0], len(cells), len(header))
-		}
-		row := expectedRow{}
-		for i, h := range header {
-			row[h] = cells[i]
-		}
-		rows = append(rows, row)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return dir, rows
-}
-
-// verifyArgs turns a row into `pedigree verify` arguments: each column
-// becomes the flag of the same meaning.
-func verifyArgs(dir string, row expectedRow) []string {
+func verifyArgs(dir string, row testshared.ExpectedRow) []string {
 	path := func(rel string) string { return filepath.Join(dir, rel) }
 	artifact := row["artifact"]
 	if !strings.HasPrefix(artifact, "sha256:") && !strings.HasPrefix(artifact, "sha512:") {
@@ -89,7 +46,7 @@ func verifyArgs(dir string, row expectedRow) []string {
 // with a FAILED line (or, for trust material that cannot be used, the one
 // error line), never an internal error.
 func TestConformanceExpected(t *testing.T) {
-	dir, rows := readExpected(t)
+	dir, rows := testshared.Expected(t)
 	if len(rows) == 0 {
 		t.Fatal("EXPECTED.tsv has no rows")
 	}
