@@ -94,8 +94,9 @@ type Result struct {
 	Blockers []Blocker
 	// Summary is SUMMARY.md's content.
 	Summary []byte
-	// Warnings are things the user should know that did not block (lock
-	// lines pip would refuse, a dirty git tree).
+	// Warnings are things the user should know that did not block: the
+	// build context's warnings left after the overrides (a dirty git tree),
+	// then lock lines pip would refuse.
 	Warnings []string
 }
 
@@ -136,6 +137,9 @@ func Create(ctx context.Context, opts CreateOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What the build context still warns about once the overrides are in
+	// (a dirty tree, a source that could not be read) comes first.
+	res.Warnings = append(slices.Clone(build.Warnings), res.Warnings...)
 	if opts.HMACKeyEnv != "" && len(opts.HMACKey) == 0 {
 		block(CodeMissingKey, "the HMAC key variable %s is unset or empty", opts.HMACKeyEnv)
 	} else if opts.Signer == nil && len(opts.HMACKey) == 0 && !opts.AllowUnsigned {

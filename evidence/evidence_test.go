@@ -615,3 +615,26 @@ func TestIndexNotRegular(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateKeepsBuildWarnings: with the source given by flags, a warning
+// the build context keeps (a dirty tree) still reaches the result, and the
+// "no source" warning the overrides withdrew does not.
+func TestCreateKeepsBuildWarnings(t *testing.T) {
+	const dirty = "the git working tree has uncommitted changes (recorded as dirty)"
+	noGit, err := buildenv.Detect(context.Background(), buildenv.Options{Env: map[string]string{}, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := noGit.Clone()
+	build.Warnings = append(build.Warnings, dirty)
+	o := createOptions(t, filepath.Join(t.TempDir(), "out"), signing{"dsse", true, false})
+	o.Build = build
+	o.Repository, o.Commit = "https://github.com/example/other", strings.Repeat("ab", 20)
+	res, err := Create(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Warnings, []string{dirty}) {
+		t.Fatalf("warnings %q, want only %q", res.Warnings, dirty)
+	}
+}

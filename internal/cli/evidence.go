@@ -142,11 +142,7 @@ variable --hmac-key-env names, never from the command line.`,
 		case err != nil:
 			return outputError(err)
 		}
-		warnings := res.Warnings
-		if opts.Repository == "" || opts.Commit == "" {
-			warnings = append(build.Warnings, warnings...)
-		}
-		for _, w := range warnings {
+		for _, w := range res.Warnings {
 			fmt.Fprintf(a.stderr, "pedigree: warning: %s\n", w)
 		}
 		ix := res.Index
