@@ -55,6 +55,7 @@ func ExpandPaths(ctx context.Context, args []string, opts Options) ([]Subject, e
 	}
 	var plan []planned
 	stdinUsed := false
+	var empty []string // arguments that named no file
 	for _, arg := range args {
 		if arg == "-" {
 			if opts.Stdin == nil || stdinUsed {
@@ -68,9 +69,15 @@ func ExpandPaths(ctx context.Context, args []string, opts Options) ([]Subject, e
 		if err != nil {
 			return nil, err
 		}
+		if len(p) == 0 {
+			empty = append(empty, arg)
+		}
 		plan = append(plan, p...)
 	}
 	if len(plan) == 0 {
+		if len(empty) > 0 {
+			return nil, fmt.Errorf("%s: no file to hash (an empty directory?): %w", strings.Join(empty, ", "), ErrNoSubjects)
+		}
 		return nil, ErrNoSubjects
 	}
 

@@ -121,3 +121,12 @@ func TestExpandPathsRefusesLinksToDirectories(t *testing.T) {
 		t.Fatalf("got %+v, %v", got, err)
 	}
 }
+
+// An empty directory that leaves nothing to hash is named in the error.
+func TestExpandPathsNamesEmptyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	_, err := ExpandPaths(context.Background(), []string{dir}, Options{})
+	if !errors.Is(err, ErrNoSubjects) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("err = %v, want ErrNoSubjects naming %s", err, dir)
+	}
+}
